@@ -1,0 +1,85 @@
+"""Async-first client for the Telnyx Wireless SIM-card API.
+
+Start with `AsyncSession`::
+
+    async with AsyncSession() as telnyx:
+        page = await telnyx.sim_cards.list(status=["enabled"], page_size=100)
+"""
+
+from telnyx_wireless_async._http import package_version
+from telnyx_wireless_async._retry import RetryEvent, RetryPolicy
+from telnyx_wireless_async._session import DEFAULT_BASE_URL, AsyncSession
+from telnyx_wireless_async.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    TelnyxError,
+    UnprocessableEntityError,
+)
+from telnyx_wireless_async.models import (
+    DataAmount,
+    DataUnit,
+    ErrorDetail,
+    ErrorSource,
+    ESimInstallationStatus,
+    PageMeta,
+    RegistrationFailure,
+    RegistrationResult,
+    RegistrationStatus,
+    SimCard,
+    SimCardGroup,
+    SimCardPage,
+    SimCardStatus,
+    SimCardStatusFilter,
+    SimCardStatusValue,
+    SimCardType,
+    SortOrder,
+)
+
+__version__ = package_version()
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncSession",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "DataAmount",
+    "DataUnit",
+    "ESimInstallationStatus",
+    "ErrorDetail",
+    "ErrorSource",
+    "InternalServerError",
+    "NotFoundError",
+    "PageMeta",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RegistrationFailure",
+    "RegistrationResult",
+    "RegistrationStatus",
+    "RetryEvent",
+    "RetryPolicy",
+    "SimCard",
+    "SimCardGroup",
+    "SimCardPage",
+    "SimCardStatus",
+    "SimCardStatusFilter",
+    "SimCardStatusValue",
+    "SimCardType",
+    "SortOrder",
+    "TelnyxError",
+    "UnprocessableEntityError",
+    "__version__",
+]

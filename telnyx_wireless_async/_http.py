@@ -1,0 +1,175 @@
+"""Pure request building and response deciphering: no I/O, no event loop.
+
+`decipher_response` is the one place that turns ``(status, headers, body)`` into
+data or into an exception of the `telnyx_wireless_async.errors` tree.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, TypeVar
+
+from telnyx_wireless_async._serde import ModelError, structure_errors
+from telnyx_wireless_async.errors import (
+    APIResponseValidationError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from telnyx_wireless_async.models import ErrorDetail
+
+__all__ = [
+    "USER_AGENT",
+    "build_headers",
+    "decipher_response",
+    "error_from_response",
+    "package_version",
+    "retry_after_seconds",
+]
+
+T = TypeVar("T")
+
+
+def package_version() -> str:
+    """Return the installed version of this package."""
+    try:
+        return version("telnyx-wireless-async")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+USER_AGENT = (
+    f"telnyx-wireless-async/{package_version()} "
+    f"({platform.python_implementation()} {platform.python_version()})"
+)
+
+_STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def build_headers(api_key: str) -> dict[str, str]:
+    """Return the headers every request carries."""
+    return {
+        "Authorization": f"Bearer {api_key}",
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+
+
+def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Read how long the server asks us to wait, in seconds, or None.
+
+    ``Retry-After`` (delay-seconds or an HTTP date) wins; otherwise
+    ``x-ratelimit-reset``, which Telnyx documents as seconds until the limit resets.
+    A value that cannot be read is ignored rather than trusted.
+    """
+    now = time.time() if now is None else now
+    retry_after = headers.get("Retry-After")
+    if retry_after is not None:
+        retry_after = retry_after.strip()
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            return max(0.0, when.timestamp() - now)
+    reset = headers.get("x-ratelimit-reset")
+    if reset is not None:
+        try:
+            return max(0.0, float(reset.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
+    """Parse a ``{"errors": [...]}`` body; a body of another shape yields no errors."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return ()
+    if not isinstance(payload, dict) or not isinstance(payload.get("errors"), list):
+        return ()
+    try:
+        return structure_errors(payload["errors"])
+    except ModelError:
+        return ()
+
+
+def error_from_response(status: int, headers: Mapping[str, str], body: bytes) -> APIStatusError:
+    """Map a non-2xx response to the exception class for its status."""
+    errors = _parse_error_list(body)
+    request_id = headers.get("x-request-id")
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    summary = (
+        "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
+        or body[:200].decode("utf-8", "replace").strip()
+    )
+    message = f"HTTP {status}" + (f": {summary}" if summary else "")
+    if request_id:
+        message += f" (request id {request_id})"
+    return cls(
+        message,
+        status=status,
+        errors=errors,
+        request_id=request_id,
+        retry_after=retry_after_seconds(headers),
+        body=body,
+    )
+
+
+def decipher_response(
+    status: int, headers: Mapping[str, str], body: bytes, parse: Callable[[Any], T]
+) -> T:
+    """Turn a response into models, or raise the matching error.
+
+    Args:
+        status: The HTTP status code.
+        headers: The response headers (case-insensitive mapping).
+        body: The raw body.
+        parse: Builds the result from the decoded JSON; raises `ModelError`.
+
+    Returns:
+        What `parse` built.
+
+    Raises:
+        APIStatusError: A non-2xx status, as its subclass for that status.
+        APIResponseValidationError: A 2xx body that is not the JSON expected.
+    """
+    if not 200 <= status < 300:
+        raise error_from_response(status, headers, body)
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        snippet = body[:80].decode("utf-8", "replace")
+        raise APIResponseValidationError(
+            f"HTTP {status} body is not valid JSON ({exc}): {snippet!r}", status=status, body=body
+        ) from None
+    try:
+        return parse(payload)
+    except ModelError as exc:
+        raise APIResponseValidationError(
+            f"HTTP {status} body does not match the API's schema: {exc}", status=status, body=body
+        ) from exc

@@ -1,0 +1,133 @@
+"""The one cattrs converter: every wire rule for turning JSON into models lives here.
+
+Wire rules:
+- amounts are strings on the wire (``"2048.0"``) and become `Decimal`, never float;
+- timestamps (``"2018-02-02T22:25:27.521Z"``) become timezone-aware datetimes;
+- an enum value the SDK does not know is kept as a plain string, so a new server-side
+  status cannot break a stream of 100,000 cards halfway;
+- unknown JSON fields are ignored (the strict converter, for tests, forbids them).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+import cattrs
+from cattrs.errors import BaseValidationError
+
+from telnyx_wireless_async.models import ErrorDetail, SimCard, SimCardPage
+
+__all__ = [
+    "ModelError",
+    "make_converter",
+    "structure_cards",
+    "structure_errors",
+    "structure_page",
+]
+
+
+class ModelError(ValueError):
+    """JSON that does not fit a model; the message lists the offending paths."""
+
+
+def _structure_decimal(value: Any, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError(f"expected a decimal string, got {value!r}")
+    try:
+        # str() first: Decimal(0.1) would keep the float's binary noise.
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a decimal number: {value!r}") from None
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 timestamp string, got {value!r}")
+    parsed = datetime.fromisoformat(value)
+    # The API writes UTC with a trailing Z; a timestamp without an offset is UTC too.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _lenient_enum(union: Any) -> type[StrEnum] | None:
+    """Return E when `union` is ``E | str`` or ``E | str | None`` for a StrEnum E."""
+    if typing.get_origin(union) not in (typing.Union, types.UnionType):
+        return None
+    args = set(typing.get_args(union)) - {type(None)}
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, StrEnum)]
+    if len(enums) == 1 and args == {enums[0], str}:
+        return enums[0]
+    return None
+
+
+def _make_lenient_enum_hook(union: Any) -> Any:
+    enum = _lenient_enum(union)
+    assert enum is not None
+    known = enum._value2member_map_
+    optional = type(None) in typing.get_args(union)
+
+    def structure(value: Any, _: Any) -> StrEnum | str | None:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise TypeError(f"expected a string, got {value!r}")
+        return known.get(value, value)  # type: ignore[return-value]
+
+    return structure
+
+
+def make_converter(*, strict: bool = False) -> cattrs.Converter:
+    """Build a converter for the models.
+
+    Args:
+        strict: Forbid JSON fields the models do not know. Tests run sample
+            payloads through a strict converter so that model drift fails CI,
+            while production ignores new fields.
+
+    Returns:
+        A configured `cattrs.Converter`.
+    """
+    converter = cattrs.Converter(forbid_extra_keys=strict)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_structure_hook_factory(
+        lambda t: _lenient_enum(t) is not None, _make_lenient_enum_hook
+    )
+    return converter
+
+
+def _describe(exc: BaseValidationError) -> str:
+    return "; ".join(cattrs.transform_error(exc))
+
+
+def _structurer(cl: Any) -> Callable[[Any], Any]:
+    """Generate the structuring function for `cl` once, wrapping its errors in `ModelError`."""
+    hook = _converter.get_structure_hook(cl)
+
+    def structure(payload: Any) -> Any:
+        try:
+            return hook(payload, cl)
+        except BaseValidationError as exc:
+            raise ModelError(_describe(exc)) from exc
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # Raised before cattrs could wrap it, e.g. a list where an object belongs.
+            raise ModelError(f"$: {exc!r}") from exc
+
+    return structure
+
+
+_converter = make_converter()
+
+structure_page: Callable[[Any], SimCardPage] = _structurer(SimCardPage)
+"""Build a `SimCardPage` from a decoded list response; raises `ModelError`."""
+
+structure_cards: Callable[[Any], tuple[SimCard, ...]] = _structurer(tuple[SimCard, ...])
+"""Build SIM cards from a decoded JSON list; raises `ModelError`."""
+
+structure_errors: Callable[[Any], tuple[ErrorDetail, ...]] = _structurer(tuple[ErrorDetail, ...])
+"""Build error details from a decoded Telnyx ``errors`` list; raises `ModelError`."""

@@ -1,0 +1,182 @@
+"""`AsyncSession`: configuration, lifecycle, and the one place requests go out."""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import aiohttp
+from yarl import URL
+
+from telnyx_wireless_async._http import build_headers, decipher_response
+from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
+from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
+from telnyx_wireless_async.resources.sim_cards import SimCards
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncSession"]
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AsyncSession:
+    """A connection to the Telnyx API: one aiohttp session, auth, timeouts and retries.
+
+    Use it as an async context manager::
+
+        async with AsyncSession() as telnyx:
+            page = await telnyx.sim_cards.list(page_size=50)
+
+    Used without ``async with``, it opens on the first request and must be closed
+    with `close`. Once closed it refuses further requests.
+
+    Args:
+        api_key: The Telnyx API key; defaults to the ``TELNYX_API_KEY`` environment variable.
+        base_url: The API root; defaults to ``TELNYX_BASE_URL``, then
+            ``https://api.telnyx.com/v2``.
+        timeout: Seconds one request (one attempt) may take in all.
+        retry: How failed requests are retried.
+        http_session: An aiohttp session to borrow instead of creating one; it is not
+            closed by this session.
+
+    Raises:
+        ValueError: No API key was given or found, or an argument is out of range.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        http_session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("TELNYX_API_KEY", "")
+        if not isinstance(key, str):
+            raise TypeError(f"api_key must be a str, not {type(key).__name__}")
+        key = key.strip()
+        if not key:
+            raise ValueError("no API key: pass api_key=... or set TELNYX_API_KEY")
+        if any(c in key for c in "\r\n"):
+            # Named without its value: the key must never reach a message.
+            raise ValueError("api_key contains a line break")
+        url = base_url or os.environ.get("TELNYX_BASE_URL") or DEFAULT_BASE_URL
+        parsed = URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+
+        self._headers = build_headers(key)
+        self._base_url = url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=float(timeout))
+        self._retry = retry if retry is not None else RetryPolicy()
+        self._http = http_session
+        self._owns_http = http_session is None
+        self._state = _State.UNOPENED
+        self.sim_cards = SimCards(self)
+        """SIM card operations: list and register."""
+
+    def __repr__(self) -> str:
+        return (
+            f"<AsyncSession base_url={self._base_url!r} api_key='<redacted>' "
+            f"state={self._state.value}>"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API root requests go to."""
+        return self._base_url
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` has run."""
+        return self._state is _State.CLOSED
+
+    async def __aenter__(self) -> Self:
+        self._open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._state is _State.CLOSED:
+            raise RuntimeError("this AsyncSession is closed; create a new one")
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        self._state = _State.OPEN
+        return self._http
+
+    async def close(self) -> None:
+        """Close the session and, if this session created it, the aiohttp session."""
+        if self._state is _State.CLOSED:
+            return
+        self._state = _State.CLOSED
+        if self._owns_http and self._http is not None:
+            await self._http.close()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[Any], T],
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> T:
+        """Send one API request, with retries, and build its result.
+
+        Args:
+            method: The HTTP method.
+            path: The path under the base URL, starting with ``/``.
+            parse: Builds the result from the decoded JSON body.
+            params: Query parameters, already in wire form.
+            json: A JSON-serialisable request body.
+
+        Returns:
+            What `parse` built from the response.
+
+        Raises:
+            TelnyxError: The request failed after its retries (a subclass says how).
+            RuntimeError: The session is closed.
+        """
+        http = self._open()
+        url = self._base_url + path
+
+        async def send() -> T:
+            try:
+                async with http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers=self._headers,
+                    timeout=self._timeout,
+                ) as response:
+                    body = await response.read()
+            except TimeoutError as exc:
+                raise APITimeoutError(
+                    f"{method} {path} timed out after {self._timeout.total} s"
+                ) from exc
+            except aiohttp.ClientError as exc:
+                raise APIConnectionError(f"{method} {path} failed: {exc!r}") from exc
+            return decipher_response(response.status, response.headers, body, parse)
+
+        return await call_with_retries(self._retry, send)

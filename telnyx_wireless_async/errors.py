@@ -1,0 +1,131 @@
+"""The public exception tree.
+
+Every exception this SDK raises on purpose derives from `TelnyxError`::
+
+    TelnyxError
+    ├── APIConnectionError            no usable HTTP response (refused, reset, dropped)
+    │   └── APITimeoutError           the request took longer than the session timeout
+    ├── APIResponseValidationError    a 2xx body that is not the JSON the API documents
+    └── APIStatusError                the server answered with a non-2xx status
+        ├── BadRequestError           400
+        ├── AuthenticationError       401
+        ├── PermissionDeniedError     403
+        ├── NotFoundError             404
+        ├── ConflictError             409
+        ├── UnprocessableEntityError  422
+        ├── RateLimitError            429, with ``retry_after``
+        └── InternalServerError       5xx
+
+Bad arguments are caught before any request is sent and raise the built-in
+`ValueError` or `TypeError`, naming the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telnyx_wireless_async.models import ErrorDetail
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "TelnyxError",
+    "UnprocessableEntityError",
+]
+
+
+class TelnyxError(Exception):
+    """Base class of every error raised by this SDK."""
+
+
+class APIConnectionError(TelnyxError):
+    """The request got no usable HTTP response: refused, reset or dropped connection."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request did not complete within the session timeout."""
+
+
+class APIResponseValidationError(TelnyxError):
+    """The server answered 2xx, but the body is not what the API documents.
+
+    Attributes:
+        status: The HTTP status of the response.
+        body: The raw response body.
+    """
+
+    def __init__(self, message: str, *, status: int, body: bytes) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
+class APIStatusError(TelnyxError):
+    """The server answered with a non-2xx status.
+
+    Attributes:
+        status: The HTTP status code.
+        errors: The parsed Telnyx ``errors[]`` list (may be empty).
+        request_id: The ``x-request-id`` response header, when present.
+        retry_after: Seconds the server asked us to wait before trying again
+            (``Retry-After`` or ``x-ratelimit-reset``), or None when it gave no hint.
+        body: The raw response body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        errors: Sequence[ErrorDetail] = (),
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        body: bytes = b"",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.errors = tuple(errors)
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.body = body
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the request was malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the API key is missing or was refused."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the API key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: no such resource."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: the request was understood but its content is invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: too many requests; see ``retry_after`` for how long to wait."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the server failed."""

@@ -1,0 +1,225 @@
+"""Public models: frozen, slotted, keyword-only attrs classes.
+
+Wire names are kept as Telnyx spells them. Every field the API documents is
+optional on the wire, so fields default to None (or an empty tuple) rather than
+failing a stream of 100,000 cards over one missing value. Enum fields accept an
+unknown value from the server and keep it as a plain string.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from attrs import frozen
+
+__all__ = [
+    "DataAmount",
+    "DataUnit",
+    "ESimInstallationStatus",
+    "ErrorDetail",
+    "ErrorSource",
+    "PageMeta",
+    "RegistrationFailure",
+    "RegistrationResult",
+    "RegistrationStatus",
+    "SimCard",
+    "SimCardGroup",
+    "SimCardPage",
+    "SimCardStatus",
+    "SimCardStatusFilter",
+    "SimCardStatusValue",
+    "SimCardType",
+    "SortOrder",
+]
+
+
+class SimCardStatusValue(StrEnum):
+    """The status a SIM card is in (``status.value``)."""
+
+    REGISTERING = "registering"
+    ENABLING = "enabling"
+    ENABLED = "enabled"
+    DISABLING = "disabling"
+    DISABLED = "disabled"
+    DATA_LIMIT_EXCEEDED = "data_limit_exceeded"
+    SETTING_STANDBY = "setting_standby"
+    STANDBY = "standby"
+
+
+class SimCardStatusFilter(StrEnum):
+    """A value of the ``filter[status]`` list query option.
+
+    Not the same set as `SimCardStatusValue`: ``unauthorized_imei`` is a filter,
+    not a card status.
+    """
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    STANDBY = "standby"
+    DATA_LIMIT_EXCEEDED = "data_limit_exceeded"
+    UNAUTHORIZED_IMEI = "unauthorized_imei"
+
+
+class RegistrationStatus(StrEnum):
+    """The status a SIM card is put in once registered (the API's default: enabled)."""
+
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    STANDBY = "standby"
+
+
+class SortOrder(StrEnum):
+    """The ``sort`` list query option: ascending, or descending with a leading minus."""
+
+    CONSUMED_DATA_ASC = "current_billing_period_consumed_data.amount"
+    CONSUMED_DATA_DESC = "-current_billing_period_consumed_data.amount"
+
+
+class SimCardType(StrEnum):
+    """Physical SIM or eSIM."""
+
+    PHYSICAL = "physical"
+    ESIM = "esim"
+
+
+class DataUnit(StrEnum):
+    """Unit of a data amount."""
+
+    MB = "MB"
+    GB = "GB"
+
+
+class ESimInstallationStatus(StrEnum):
+    """Installation status of an eSIM."""
+
+    RELEASED = "released"
+    DISABLED = "disabled"
+
+
+@frozen(kw_only=True)
+class DataAmount:
+    """An amount of data, such as a data limit or the consumption so far."""
+
+    amount: Decimal | None = None
+    unit: DataUnit | str | None = None
+
+
+@frozen(kw_only=True)
+class SimCardStatus:
+    """A SIM card's status and why it is in it."""
+
+    value: SimCardStatusValue | str | None = None
+    reason: str | None = None
+
+
+@frozen(kw_only=True)
+class SimCardGroup:
+    """The group a SIM card belongs to (returned with ``include_sim_card_group``)."""
+
+    id: str | None = None
+    record_type: str | None = None
+    name: str | None = None
+    default: bool | None = None
+    data_limit: DataAmount | None = None
+    consumed_data: DataAmount | None = None
+    private_wireless_gateway_id: str | None = None
+    wireless_blocklist_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@frozen(kw_only=True)
+class SimCard:
+    """A SIM card as the list and register operations return it (``SimpleSIMCard``)."""
+
+    id: str | None = None
+    record_type: str | None = None
+    status: SimCardStatus | None = None
+    type: SimCardType | str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    msisdn: str | None = None
+    sim_card_group_id: str | None = None
+    tags: tuple[str, ...] = ()
+    data_limit: DataAmount | None = None
+    current_billing_period_consumed_data: DataAmount | None = None
+    actions_in_progress: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    esim_installation_status: ESimInstallationStatus | str | None = None
+    version: str | None = None
+    resources_with_in_progress_actions: tuple[dict[str, Any], ...] = ()
+    eid: str | None = None
+    authorized_imeis: tuple[str, ...] | None = None
+    voice_enabled: bool | None = None
+    sim_card_group: SimCardGroup | None = None
+
+
+@frozen(kw_only=True)
+class PageMeta:
+    """Where a page sits in the whole listing."""
+
+    page_number: int
+    page_size: int
+    total_pages: int
+    total_results: int
+
+
+@frozen(kw_only=True)
+class SimCardPage:
+    """One page of SIM cards and its `PageMeta`."""
+
+    data: tuple[SimCard, ...]
+    meta: PageMeta
+
+
+@frozen(kw_only=True)
+class ErrorSource:
+    """What an error is about: a JSON pointer into the body or a query parameter."""
+
+    pointer: str | None = None
+    parameter: str | None = None
+
+
+@frozen(kw_only=True)
+class ErrorDetail:
+    """One entry of a Telnyx ``errors[]`` list."""
+
+    code: str
+    title: str
+    detail: str | None = None
+    source: ErrorSource | None = None
+    meta: dict[str, Any] | None = None
+
+
+@frozen(kw_only=True)
+class RegistrationFailure:
+    """A registration code the API refused, and why."""
+
+    registration_code: str
+    error: ErrorDetail
+
+
+@frozen(kw_only=True)
+class RegistrationResult:
+    """What became of every registration code sent.
+
+    Every code sent is in exactly one of `registered_codes`, `failed` or
+    `unknown`.
+
+    Attributes:
+        cards: The SIM cards the API registered.
+        registered_codes: Codes that were registered.
+        failed: Codes the API refused, each with its error.
+        unknown: Codes whose outcome the response does not settle.
+        unattributed_errors: Errors the API returned that name no code.
+    """
+
+    cards: tuple[SimCard, ...] = ()
+    registered_codes: tuple[str, ...] = ()
+    failed: tuple[RegistrationFailure, ...] = ()
+    unknown: tuple[str, ...] = ()
+    unattributed_errors: tuple[ErrorDetail, ...] = ()
