@@ -1,0 +1,154 @@
+"""Mutable emulator state: the inventory plus the hooks tests read and script."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ._inventory import DEFAULT_TAG_POOL, Inventory
+
+__all__ = ["EmulatorState", "Fault", "RecordedRequest"]
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A scripted failure served instead of normal handling.
+
+    Attributes:
+        status: HTTP status of the fault response.
+        method: Request method to match (any case); None matches every method.
+        path: Request path to match, with or without the ``/v2`` base path; None matches any.
+        times: How many matching requests get this fault before it is used up.
+        headers: Extra response headers, e.g. ``{"Retry-After": "1"}``.
+        body: JSON value to send; ``bytes`` are sent as they are (``Content-Type``
+            ``application/json`` unless ``headers`` say otherwise), to simulate broken bodies;
+            None sends an errors body fitting ``status``.
+        drop_connection: Close the connection without any response instead.
+    """
+
+    status: int = 500
+    method: str | None = None
+    path: str | None = None
+    times: int = 1
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: object = None
+    drop_connection: bool = False
+
+    def __post_init__(self) -> None:
+        if self.times < 1:
+            raise ValueError(f"times must be at least 1, got {self.times}")
+        if not 100 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP status code, got {self.status}")
+
+    def matches(self, method: str, path: str) -> bool:
+        """Tell whether a request with this method and path should get the fault."""
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path is None or path in (self.path, "/v2" + self.path)
+
+
+@dataclass(slots=True)
+class RecordedRequest:
+    """One request as the emulator received it.
+
+    Attributes:
+        method: HTTP method, upper case.
+        path: URL path, e.g. ``/v2/sim_cards``.
+        query: Query parameters as decoded ``(key, value)`` pairs, in order, repeats kept.
+        headers: Request headers.
+        body: Raw request body.
+    """
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(slots=True)
+class _QueuedFault:
+    fault: Fault
+    remaining: int
+
+
+class EmulatorState:
+    """Everything one emulated account holds, shared by the app and the tests that drive it.
+
+    Attributes:
+        api_key: The only key the emulator accepts.
+        inventory: The account's SIM cards.
+        latency: Seconds every request waits before it is handled.
+        max_codes_per_request: Most registration codes one request may carry.
+        requests: Every request received, faulted ones included, in arrival order.
+        in_flight: Requests being handled right now.
+        max_in_flight: Highest ``in_flight`` seen so far.
+        registered_codes: Every code registered, in order.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "test-api-key",
+        inventory_size: int = 1000,
+        seed: int = 0,
+        tag_pool: Sequence[str] = DEFAULT_TAG_POOL,
+        latency: float = 0.0,
+        max_codes_per_request: int = 1000,
+    ) -> None:
+        """Create the state of a fresh account.
+
+        Args:
+            api_key: The only key the emulator accepts.
+            inventory_size: Number of synthetic cards.
+            seed: Seed the synthetic cards derive from.
+            tag_pool: Tags synthetic cards draw from.
+            latency: Seconds every request waits before it is handled.
+            max_codes_per_request: Most registration codes one request may carry.
+        """
+        self.api_key = api_key
+        self.inventory = Inventory(size=inventory_size, seed=seed, tag_pool=tag_pool)
+        self.latency = latency
+        self.max_codes_per_request = max_codes_per_request
+        self.requests: list[RecordedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.registered_codes: list[str] = []
+        self._faults: list[_QueuedFault] = []
+        self._request_count = 0
+
+    def __repr__(self) -> str:
+        # The key stays out of reprs so it cannot leak into logs or assertion messages.
+        return (
+            f"EmulatorState(api_key='***', inventory={self.inventory!r}, "
+            f"latency={self.latency}, requests={len(self.requests)}, "
+            f"pending_faults={len(self._faults)})"
+        )
+
+    def add_fault(self, fault: Fault) -> None:
+        """Queue ``fault`` for the next ``fault.times`` requests it matches."""
+        self._faults.append(_QueuedFault(fault, fault.times))
+
+    def clear_faults(self) -> None:
+        """Drop every queued fault."""
+        self._faults.clear()
+
+    @property
+    def pending_faults(self) -> int:
+        """Number of faulted responses still to be served."""
+        return sum(queued.remaining for queued in self._faults)
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """Use up one serving of the oldest queued fault matching the request, if any."""
+        for position, queued in enumerate(self._faults):
+            if queued.fault.matches(method, path):
+                queued.remaining -= 1
+                if queued.remaining == 0:
+                    del self._faults[position]
+                return queued.fault
+        return None
+
+    def next_request_id(self) -> str:
+        """Return a fresh ``x-request-id``: UUID-shaped like Telnyx's, but counting up."""
+        self._request_count += 1
+        return f"00000000-0000-4000-8000-{self._request_count:012x}"
