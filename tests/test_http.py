@@ -1,0 +1,110 @@
+"""The sans-I/O core: deciphering recorded responses, with no server and no event loop."""
+
+from __future__ import annotations
+
+import json
+from email.utils import formatdate
+
+import pytest
+from multidict import CIMultiDict
+
+from telnyx_wireless_async import (
+    APIResponseValidationError,
+    APIStatusError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from telnyx_wireless_async._http import (
+    USER_AGENT,
+    build_headers,
+    decipher_response,
+    retry_after_seconds,
+)
+
+NOW = 1_800_000_000.0
+
+
+def headers(**values: str) -> CIMultiDict[str]:
+    return CIMultiDict({k.replace("_", "-"): v for k, v in values.items()})
+
+
+def test_headers_carry_bearer_key_and_user_agent() -> None:
+    built = build_headers("abc")
+    assert built["Authorization"] == "Bearer abc"
+    assert built["User-Agent"] == USER_AGENT
+    assert USER_AGENT.startswith("telnyx-wireless-async/")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"Retry-After": "5"}, 5.0),
+        ({"Retry-After": " 0 "}, 0.0),
+        ({"Retry-After": formatdate(NOW + 42, usegmt=True)}, 42.0),
+        ({"Retry-After": formatdate(NOW - 42, usegmt=True)}, 0.0),  # a date in the past
+        ({"x-ratelimit-reset": "9"}, 9.0),
+        ({"Retry-After": "3", "x-ratelimit-reset": "9"}, 3.0),
+        ({"Retry-After": "soon"}, None),
+        ({"Retry-After": "soon", "x-ratelimit-reset": "4"}, 4.0),
+        ({"x-ratelimit-reset": "-3"}, 0.0),
+        ({}, None),
+    ],
+)
+def test_retry_after_seconds(given: dict[str, str], expected: float | None) -> None:
+    assert retry_after_seconds(CIMultiDict(given), now=NOW) == expected
+
+
+def test_success_body_goes_to_the_parser() -> None:
+    body = json.dumps({"data": [1, 2]}).encode()
+    assert decipher_response(200, headers(), body, lambda p: p["data"]) == [1, 2]
+
+
+def test_rate_limit_response_is_deciphered() -> None:
+    body = b'{"errors":[{"code":"10011","title":"Too many requests","detail":"Slow down"}]}'
+    with pytest.raises(RateLimitError) as caught:
+        decipher_response(429, headers(x_ratelimit_reset="30", x_request_id="r-1"), body, len)
+    error = caught.value
+    assert error.retry_after == 30.0
+    assert error.request_id == "r-1"
+    assert error.errors[0].code == "10011"
+    assert str(error) == "HTTP 429: Too many requests: Slow down (request id r-1)"
+
+
+def test_error_with_pointer_and_meta() -> None:
+    body = json.dumps(
+        {
+            "errors": [
+                {
+                    "code": "10015",
+                    "title": "Bad",
+                    "source": {"pointer": "/registration_codes/3"},
+                    "meta": {"url": "https://developers.telnyx.com"},
+                }
+            ]
+        }
+    ).encode()
+    with pytest.raises(UnprocessableEntityError) as caught:
+        decipher_response(422, headers(), body, len)
+    (error,) = caught.value.errors
+    assert error.source is not None
+    assert error.source.pointer == "/registration_codes/3"
+    assert error.meta == {"url": "https://developers.telnyx.com"}
+
+
+@pytest.mark.parametrize("body", [b'{"errors": "nope"}', b'{"errors": [{"detail": "x"}]}', b"\xff"])
+def test_error_body_of_another_shape_keeps_the_status(body: bytes) -> None:
+    with pytest.raises(APIStatusError) as caught:
+        decipher_response(409, headers(), body, len)
+    assert caught.value.status == 409
+    assert caught.value.errors == ()
+    assert caught.value.body == body
+
+
+def test_parser_error_becomes_validation_error() -> None:
+    from telnyx_wireless_async._serde import ModelError
+
+    def parse(payload: object) -> object:
+        raise ModelError("$.meta: required field missing")
+
+    with pytest.raises(APIResponseValidationError, match="required field missing"):
+        decipher_response(200, headers(), b"{}", parse)

@@ -1,0 +1,174 @@
+"""sim_cards.register: every code sent comes back accounted for, over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from telnyx_wireless_async import (
+    AsyncSession,
+    RegistrationResult,
+    SimCardStatusValue,
+    UnprocessableEntityError,
+)
+from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+
+GROUP = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+
+
+def corrupt(code: str) -> str:
+    """The same code with a wrong check digit: 10 digits, but not a valid code."""
+    return code[:-1] + str((int(code[-1]) + 1) % 10)
+
+
+def accounted(result: RegistrationResult) -> list[str]:
+    return (
+        list(result.registered_codes)
+        + [f.registration_code for f in result.failed]
+        + list(result.unknown)
+    )
+
+
+async def test_register_valid_codes(session: AsyncSession, state: EmulatorState) -> None:
+    codes = [registration_code(n) for n in range(1, 4)]
+    result = await session.sim_cards.register(codes, tags=["batch-1"], status="standby")
+    assert sorted(result.registered_codes) == sorted(codes)
+    assert result.failed == ()
+    assert result.unknown == ()
+    assert len(result.cards) == 3
+    assert all(
+        card.status and card.status.value == SimCardStatusValue.STANDBY for card in result.cards
+    )
+    assert all(card.tags == ("batch-1",) for card in result.cards)
+    assert state.registered_codes == codes
+
+
+async def test_mixed_codes_are_each_accounted_for_once(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    earlier = [registration_code(n) for n in (100, 101)]
+    await session.sim_cards.register(earlier)
+
+    valid = [registration_code(n) for n in range(200, 206)]
+    invalid = [corrupt(registration_code(n)) for n in (300, 301, 302)]
+    sent = [valid[0], invalid[0], earlier[0], valid[1], valid[0], invalid[1]]
+    sent += [*valid[2:], earlier[1], invalid[2], valid[3]]
+    result = await session.sim_cards.register(sent, sim_card_group_id=GROUP)
+
+    unique = list(dict.fromkeys(sent))
+    assert sorted(accounted(result)) == sorted(unique)  # every code once, duplicates once
+    assert sorted(result.registered_codes) == sorted(valid)
+    failed = {f.registration_code: f.error for f in result.failed}
+    assert sorted(failed) == sorted(invalid + earlier)
+    # The pointer was mapped back to the right code: each error's detail names its code.
+    for code, error in failed.items():
+        assert error.code
+        assert error.title
+        assert code in (error.detail or "")
+    invalid_titles = {failed[c].title for c in invalid}
+    already_titles = {failed[c].title for c in earlier}
+    assert invalid_titles.isdisjoint(already_titles)
+    assert result.unknown == ()
+    assert result.unattributed_errors == ()
+    assert all(card.sim_card_group_id == GROUP for card in result.cards)
+
+    # The server saw each unique code once, in the order given.
+    assert state.registered_codes == earlier + valid
+
+
+async def test_registered_cards_are_listed_afterwards(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    before = await session.sim_cards.list(page_size=1)
+    result = await session.sim_cards.register([registration_code(n) for n in range(10, 15)])
+    after = await session.sim_cards.list(page_size=1)
+    assert after.meta.total_results == before.meta.total_results + 5
+    tail = await session.sim_cards.list(page_number=after.meta.total_results, page_size=1)
+    assert tail.data[0].id in {card.id for card in result.cards}
+
+
+@pytest.mark.parametrize(
+    ("codes", "error", "named"),
+    [
+        ("0000000001", TypeError, "'0000000001'"),
+        ([], ValueError, "must not be empty"),
+        (iter([]), ValueError, "must not be empty"),
+        (["0000000001", 1234567890], TypeError, r"registration_codes\[1\]"),
+        (["0000000001", "12345"], ValueError, "'12345'"),
+        (["000000000x"], ValueError, "'000000000x'"),
+        (None, TypeError, "None"),
+    ],
+)
+async def test_bad_codes_are_refused_before_any_request(
+    session: AsyncSession, state: EmulatorState, codes: Any, error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        await session.sim_cards.register(codes)
+    assert state.requests == []
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "named"),
+    [
+        ({"status": "registering"}, ValueError, "'registering'"),
+        ({"sim_card_group_id": "group-1"}, ValueError, "'group-1'"),
+        ({"tags": "x"}, TypeError, "'x'"),
+    ],
+)
+async def test_bad_register_options_are_refused_before_any_request(
+    session: AsyncSession,
+    state: EmulatorState,
+    options: dict[str, Any],
+    error: type[Exception],
+    named: str,
+) -> None:
+    with pytest.raises(error, match=named):
+        await session.sim_cards.register([registration_code(1)], **options)
+    assert state.requests == []
+
+
+async def test_codes_from_a_generator(session: AsyncSession) -> None:
+    result = await session.sim_cards.register(registration_code(n) for n in range(50, 53))
+    assert len(result.registered_codes) == 3
+
+
+async def test_too_many_codes_for_the_server_is_a_typed_error(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    state.max_codes_per_request = 5
+    with pytest.raises(UnprocessableEntityError) as caught:
+        await session.sim_cards.register([registration_code(n) for n in range(6)])
+    assert caught.value.status == 422
+    assert caught.value.errors
+    assert state.registered_codes == []
+
+
+async def test_cards_missing_from_the_response_make_codes_unknown(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(60, 64)]
+    bad = corrupt(registration_code(64))
+    # A server that accepts the request but returns fewer cards than codes it did not refuse:
+    # which codes were registered cannot be told, so none is reported as registered.
+    state.add_fault(
+        Fault(
+            status=202,
+            body={
+                "data": [],
+                "errors": [
+                    {
+                        "code": "10015",
+                        "title": "Invalid",
+                        "source": {"pointer": "/registration_codes/4"},
+                    },
+                    {"code": "10000", "title": "Something else"},
+                ],
+            },
+        )
+    )
+    result = await session.sim_cards.register([*codes, bad])
+    assert result.registered_codes == ()
+    assert sorted(result.unknown) == sorted(codes)
+    assert [f.registration_code for f in result.failed] == [bad]
+    assert [e.title for e in result.unattributed_errors] == ["Something else"]

@@ -1,0 +1,161 @@
+"""Retries over real HTTP: what is retried, how long it waits, and when it gives up."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+import pytest
+
+from telnyx_wireless_async import (
+    APIConnectionError,
+    AsyncSession,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    RateLimitError,
+    RetryEvent,
+    RetryPolicy,
+    UnprocessableEntityError,
+)
+from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+
+from .conftest import API_KEY
+
+
+async def test_429_with_retry_after_is_retried_after_that_delay(
+    session: AsyncSession, state: EmulatorState, retry_events: list[RetryEvent]
+) -> None:
+    state.add_fault(Fault(status=429, headers={"Retry-After": "7"}))
+    page = await session.sim_cards.list(page_size=5)
+    assert len(page.data) == 5
+    assert len(state.requests) == 2
+    (event,) = retry_events
+    assert event.delay == 7.0
+    assert isinstance(event.error, RateLimitError)
+    assert event.error.retry_after == 7.0
+    assert event.error.errors[0].code == "10011"
+
+
+async def test_retry_after_as_http_date(
+    session: AsyncSession, state: EmulatorState, retry_events: list[RetryEvent]
+) -> None:
+    state.add_fault(
+        Fault(status=429, headers={"Retry-After": formatdate(time.time() + 30, usegmt=True)})
+    )
+    await session.sim_cards.list(page_size=1)
+    (event,) = retry_events
+    assert 25 <= event.delay <= 30
+
+
+async def test_x_ratelimit_reset_is_honoured(
+    session: AsyncSession, state: EmulatorState, retry_events: list[RetryEvent]
+) -> None:
+    state.add_fault(Fault(status=429, headers={"x-ratelimit-reset": "12"}))
+    await session.sim_cards.list(page_size=1)
+    assert [e.delay for e in retry_events] == [12.0]
+
+
+async def test_server_delay_is_capped(base_url: str, state: EmulatorState) -> None:
+    events: list[RetryEvent] = []
+    policy = RetryPolicy(wait=False, max_server_delay=3.0, on_retry=events.append)
+    state.add_fault(Fault(status=429, headers={"Retry-After": "3600"}))
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        await session.sim_cards.list(page_size=1)
+    assert [e.delay for e in events] == [3.0]
+
+
+async def test_503_is_retried_with_growing_jittered_backoff(
+    base_url: str, state: EmulatorState
+) -> None:
+    events: list[RetryEvent] = []
+    policy = RetryPolicy(
+        wait=False, max_attempts=5, initial_delay=1.0, max_delay=3.0, on_retry=events.append
+    )
+    state.add_fault(Fault(status=503, times=4))
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        page = await session.sim_cards.list(page_size=3)
+    assert len(page.data) == 3
+    assert len(state.requests) == 5
+    assert [e.attempt for e in events] == [1, 2, 3, 4]
+    ceilings = [1.0, 2.0, 3.0, 3.0]
+    assert all(0 <= e.delay <= c for e, c in zip(events, ceilings, strict=True))
+
+
+async def test_dropped_connection_is_retried(
+    session: AsyncSession, state: EmulatorState, retry_events: list[RetryEvent]
+) -> None:
+    # aiohttp itself resends an idempotent request once when the connection drops (RFC 9112
+    # section 9.3.1.1), so the second drop is the one our policy sees.
+    state.add_fault(Fault(drop_connection=True, times=2))
+    page = await session.sim_cards.list(page_size=2)
+    assert len(page.data) == 2
+    (event,) = retry_events
+    assert isinstance(event.error, APIConnectionError)
+    assert len(state.requests) == 3
+
+
+async def test_register_is_retried_after_503(session: AsyncSession, state: EmulatorState) -> None:
+    state.add_fault(Fault(status=503, path="/v2/actions/register/sim_cards"))
+    codes = [registration_code(n) for n in range(3)]
+    result = await session.sim_cards.register(codes)
+    assert sorted(result.registered_codes) == sorted(codes)
+    assert state.registered_codes == codes
+
+
+@pytest.mark.parametrize(
+    ("status", "error_class"),
+    [(400, BadRequestError), (401, AuthenticationError), (422, UnprocessableEntityError)],
+)
+async def test_client_errors_are_not_retried(
+    session: AsyncSession,
+    state: EmulatorState,
+    retry_events: list[RetryEvent],
+    status: int,
+    error_class: type[Exception],
+) -> None:
+    state.add_fault(Fault(status=status, headers={"Retry-After": "1"}, times=3))
+    with pytest.raises(error_class):
+        await session.sim_cards.list()
+    assert len(state.requests) == 1
+    assert retry_events == []
+
+
+async def test_gives_up_after_max_attempts_with_the_last_error(
+    base_url: str, state: EmulatorState
+) -> None:
+    state.add_fault(Fault(status=500, times=10))
+    policy = RetryPolicy(wait=False, max_attempts=3)
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(InternalServerError) as caught:
+            await session.sim_cards.list()
+    assert caught.value.status == 500
+    assert len(state.requests) == 3
+
+
+async def test_max_time_bounds_the_retrying(base_url: str, state: EmulatorState) -> None:
+    # Each attempt takes 0.2 s; after 0.3 s no new attempt may start.
+    state.latency = 0.2
+    state.add_fault(Fault(status=503, times=10))
+    policy = RetryPolicy(wait=False, max_attempts=10, max_time=0.3)
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(InternalServerError):
+            await session.sim_cards.list()
+    assert 2 <= len(state.requests) <= 3
+
+
+async def test_retries_can_be_turned_off(base_url: str, state: EmulatorState) -> None:
+    state.add_fault(Fault(status=503))
+    async with AsyncSession(
+        API_KEY, base_url=base_url, retry=RetryPolicy(max_attempts=1)
+    ) as session:
+        with pytest.raises(InternalServerError):
+            await session.sim_cards.list()
+    assert len(state.requests) == 1
+
+
+def test_policy_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="max_attempts"):
+        RetryPolicy(max_attempts=0)
+    with pytest.raises(ValueError, match="max_time"):
+        RetryPolicy(max_time=0)

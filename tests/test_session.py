@@ -1,0 +1,146 @@
+"""AsyncSession: configuration, lifecycle, headers, and transport failures, over real HTTP."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import aiohttp
+import pytest
+
+import telnyx_wireless_async
+from telnyx_wireless_async import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncSession,
+    RetryPolicy,
+)
+from telnyx_wireless_async.testing import EmulatorState
+
+from .conftest import API_KEY
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+def test_missing_api_key_is_an_error_at_construction(clean_env: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="TELNYX_API_KEY"):
+        AsyncSession()
+
+
+def test_blank_api_key_is_refused(clean_env: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValueError, match="no API key"):
+        AsyncSession("   ")
+
+
+def test_api_key_and_base_url_come_from_the_environment(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("TELNYX_API_KEY", "from-env-key")
+    clean_env.setenv("TELNYX_BASE_URL", "http://127.0.0.1:9/v2/")
+    session = AsyncSession()
+    assert session.base_url == "http://127.0.0.1:9/v2"
+
+
+def test_default_base_url(clean_env: pytest.MonkeyPatch) -> None:
+    assert AsyncSession("k").base_url == "https://api.telnyx.com/v2"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com", "not a url", "http://"])
+def test_bad_base_url_is_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        AsyncSession("k", base_url=url)
+
+
+@pytest.mark.parametrize("timeout", [0, -1.5, True])
+def test_bad_timeout_is_refused(timeout: float) -> None:
+    with pytest.raises(ValueError, match=f"timeout.*{timeout!r}"):
+        AsyncSession("k", timeout=timeout)
+
+
+def test_repr_redacts_the_key() -> None:
+    secret = "KEY0192837465-very-secret"
+    text = repr(AsyncSession(secret))
+    assert secret not in text
+    assert "redacted" in text
+
+
+async def test_requests_carry_auth_and_user_agent(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    await session.sim_cards.list(page_size=1)
+    (request,) = state.requests
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+    user_agent = request.headers["User-Agent"]
+    assert user_agent.startswith(f"telnyx-wireless-async/{telnyx_wireless_async.__version__}")
+
+
+async def test_wrong_key_is_refused_by_the_server(base_url: str) -> None:
+    from telnyx_wireless_async import AuthenticationError
+
+    async with AsyncSession("wrong-key", base_url=base_url, retry=NO_RETRY) as session:
+        with pytest.raises(AuthenticationError) as caught:
+            await session.sim_cards.list()
+    assert caught.value.status == 401
+    assert "wrong-key" not in str(caught.value)
+
+
+async def test_closed_session_refuses_requests(base_url: str, state: EmulatorState) -> None:
+    async with AsyncSession(API_KEY, base_url=base_url) as session:
+        await session.sim_cards.list(page_size=1)
+    assert session.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await session.sim_cards.list(page_size=1)
+    assert len(state.requests) == 1
+
+
+async def test_session_opens_lazily_and_closes(base_url: str) -> None:
+    session = AsyncSession(API_KEY, base_url=base_url)
+    page = await session.sim_cards.list(page_size=2)
+    assert len(page.data) == 2
+    await session.close()
+    await session.close()  # closing twice is harmless
+    assert session.closed
+
+
+async def test_borrowed_http_session_is_used_and_left_open(
+    base_url: str, state: EmulatorState
+) -> None:
+    async with aiohttp.ClientSession(headers={"X-Borrowed": "yes"}) as http:
+        async with AsyncSession(API_KEY, base_url=base_url, http_session=http) as session:
+            await session.sim_cards.list(page_size=1)
+        assert not http.closed
+        assert state.requests[0].headers["X-Borrowed"] == "yes"
+
+
+async def test_timeout_raises_timeout_error(base_url: str, state: EmulatorState) -> None:
+    state.latency = 1.0
+    async with AsyncSession(API_KEY, base_url=base_url, timeout=0.1, retry=NO_RETRY) as session:
+        with pytest.raises(APITimeoutError, match="timed out"):
+            await session.sim_cards.list(page_size=1)
+
+
+async def test_connection_refused_raises_connection_error() -> None:
+    # A port that was free a moment ago: nothing listens there now.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v2"
+    async with AsyncSession(API_KEY, base_url=url, retry=NO_RETRY) as session:
+        with pytest.raises(APIConnectionError) as caught:
+            await session.sim_cards.list()
+    assert not isinstance(caught.value, APITimeoutError)
+
+
+async def test_key_never_reaches_logs_or_errors(
+    base_url: str, state: EmulatorState, caplog: pytest.LogCaptureFixture
+) -> None:
+    from telnyx_wireless_async.testing import Fault
+
+    state.add_fault(Fault(status=503, times=2))
+    caplog.set_level(logging.DEBUG)
+    policy = RetryPolicy(wait=False, max_attempts=2)
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(telnyx_wireless_async.InternalServerError) as caught:
+            await session.sim_cards.list()
+    assert "retrying" in caplog.text
+    assert API_KEY not in caplog.text
+    assert API_KEY not in str(caught.value)
+    assert API_KEY not in repr(caught.value)

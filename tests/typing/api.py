@@ -1,0 +1,48 @@
+"""Type-checked by mypy --strict in `nox -s typing`, never run: the public API as users write it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from telnyx_wireless_async import (
+    AsyncSession,
+    RateLimitError,
+    RegistrationResult,
+    RetryEvent,
+    RetryPolicy,
+    SimCardPage,
+    SimCardStatusFilter,
+    SortOrder,
+)
+
+
+def log_retry(event: RetryEvent) -> None:
+    print(event.attempt, event.delay, event.error)
+
+
+async def usage() -> None:
+    policy = RetryPolicy(max_attempts=5, max_time=30.0, on_retry=log_retry)
+    async with AsyncSession("key", base_url="http://127.0.0.1:8080/v2", retry=policy) as telnyx:
+        page: SimCardPage = await telnyx.sim_cards.list(
+            tags=["a", "b"],
+            status=[SimCardStatusFilter.ENABLED, "standby"],
+            sort=SortOrder.CONSUMED_DATA_DESC,
+            page_size=250,
+        )
+        total: int = page.meta.total_results
+        for card in page.data:
+            amount: Decimal | None = (
+                card.current_billing_period_consumed_data.amount
+                if card.current_billing_period_consumed_data
+                else None
+            )
+            print(card.iccid, amount, total)
+        try:
+            result: RegistrationResult = await telnyx.sim_cards.register(
+                ["0000000001"], status="standby"
+            )
+        except RateLimitError as error:
+            wait: float | None = error.retry_after
+            print(wait)
+        else:
+            print(len(result.registered_codes), len(result.failed), len(result.unknown))
