@@ -6,7 +6,7 @@ Start with `AsyncSession`::
         page = await telnyx.sim_cards.list(status=["enabled"], page_size=100)
 """
 
-from telnyx_wireless_async._http import package_version
+from telnyx_wireless_async._http import package_version as _package_version
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy
 from telnyx_wireless_async._session import DEFAULT_BASE_URL, AsyncSession
 from telnyx_wireless_async.errors import (
@@ -19,6 +19,7 @@ from telnyx_wireless_async.errors import (
     ConflictError,
     InternalServerError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     TelnyxError,
@@ -44,7 +45,7 @@ from telnyx_wireless_async.models import (
     SortOrder,
 )
 
-__version__ = package_version()
+__version__ = _package_version()
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -64,6 +65,7 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PageMeta",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RegistrationFailure",

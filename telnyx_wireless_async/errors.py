@@ -6,6 +6,7 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
     ├── APIConnectionError            no usable HTTP response (refused, reset, dropped)
     │   └── APITimeoutError           the request took longer than the session timeout
     ├── APIResponseValidationError    a 2xx body that is not the JSON the API documents
+    ├── PaginationError               pages that contradict each other (a lying meta)
     └── APIStatusError                the server answered with a non-2xx status
         ├── BadRequestError           400
         ├── AuthenticationError       401
@@ -36,6 +37,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "TelnyxError",
@@ -67,6 +69,10 @@ class APIResponseValidationError(TelnyxError):
         super().__init__(message)
         self.status = status
         self.body = body
+
+
+class PaginationError(TelnyxError):
+    """The server's pages contradict each other, so walking them cannot be trusted."""
 
 
 class APIStatusError(TelnyxError):

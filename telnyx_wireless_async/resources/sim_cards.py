@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 from uuid import UUID
 
+from telnyx_wireless_async._pagination import iter_cards, iter_pages
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._serde import structure_page
 from telnyx_wireless_async._validation import (
@@ -23,6 +24,7 @@ from telnyx_wireless_async._validation import (
 from telnyx_wireless_async.models import (
     RegistrationResult,
     RegistrationStatus,
+    SimCard,
     SimCardPage,
     SimCardStatusFilter,
     SortOrder,
@@ -31,47 +33,68 @@ from telnyx_wireless_async.models import (
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
 
-__all__ = ["SimCards", "list_params"]
+__all__ = ["SimCardFilters", "SimCards", "list_params"]
+
+# Eight requests in flight hide round-trip latency well (each page is one round trip)
+# without crowding a rate limit; past a few dozen, more only adds server load.
+DEFAULT_PREFETCH = 8
+MAX_PREFETCH = 64
 
 LIST_PATH = "/sim_cards"
 REGISTER_PATH = "/actions/register/sim_cards"
 
 
+class SimCardFilters(TypedDict, total=False):
+    """The filter and sort options shared by `SimCards.list`, `pages` and `stream`.
+
+    Attributes:
+        tags: Only cards that carry all of these tags.
+        iccid: Only cards whose ICCID contains this string.
+        msisdn: Only cards whose MSISDN matches this string.
+        status: Only cards in any of these states (`SimCardStatusFilter` values).
+        sim_card_group_id: Only cards in this group (a UUID).
+        include_sim_card_group: Include each card's `SimCardGroup`.
+        sort: A `SortOrder` value; ascending unless it starts with ``-``.
+    """
+
+    tags: Iterable[str]
+    iccid: str
+    msisdn: str
+    status: str | Iterable[str]
+    sim_card_group_id: str | UUID
+    include_sim_card_group: bool
+    sort: str
+
+
 def list_params(
-    *,
-    tags: Iterable[str] | None = None,
-    iccid: str | None = None,
-    msisdn: str | None = None,
-    status: str | Iterable[str] | None = None,
-    sim_card_group_id: str | UUID | None = None,
-    include_sim_card_group: bool = False,
-    sort: str | None = None,
-    page_number: int = 1,
-    page_size: int = 20,
+    *, page_number: int = 1, page_size: int = 20, **filters: Unpack[SimCardFilters]
 ) -> dict[str, str]:
     """Check the list options and return them as wire query parameters.
 
     Array filters are comma-joined (``filter[tags]=a,b``), as the official SDK sends them.
 
     Raises:
-        TypeError: An option has the wrong type.
+        TypeError: An option has the wrong type, or is not an option at all.
         ValueError: An option has a value the API does not accept.
     """
+    unknown = set(filters) - set(SimCardFilters.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown list option(s): {', '.join(sorted(unknown))}")
     params: dict[str, str] = {}
-    if tags is not None:
+    if (tags := filters.get("tags")) is not None:
         params["filter[tags]"] = ",".join(check_str_list("tags", tags))
-    if iccid is not None:
+    if (iccid := filters.get("iccid")) is not None:
         params["filter[iccid]"] = check_text("iccid", iccid)
-    if msisdn is not None:
+    if (msisdn := filters.get("msisdn")) is not None:
         params["filter[msisdn]"] = check_text("msisdn", msisdn)
-    if status is not None:
+    if (status := filters.get("status")) is not None:
         statuses = check_enum_list("status", status, SimCardStatusFilter)
         params["filter[status]"] = ",".join(s.value for s in statuses)
-    if sim_card_group_id is not None:
-        params["filter[sim_card_group_id]"] = check_uuid("sim_card_group_id", sim_card_group_id)
-    if check_bool("include_sim_card_group", include_sim_card_group):
+    if (group := filters.get("sim_card_group_id")) is not None:
+        params["filter[sim_card_group_id]"] = check_uuid("sim_card_group_id", group)
+    if check_bool("include_sim_card_group", filters.get("include_sim_card_group", False)):
         params["include_sim_card_group"] = "true"
-    if sort is not None:
+    if (sort := filters.get("sort")) is not None:
         params["sort"] = check_enum("sort", sort, SortOrder).value
     params["page[number]"] = str(check_int_range("page_number", page_number, low=1))
     params["page[size]"] = str(check_int_range("page_size", page_size, low=1, high=MAX_PAGE_SIZE))
@@ -85,30 +108,15 @@ class SimCards:
         self._session = session
 
     async def list(
-        self,
-        *,
-        tags: Iterable[str] | None = None,
-        iccid: str | None = None,
-        msisdn: str | None = None,
-        status: str | Iterable[str] | None = None,
-        sim_card_group_id: str | UUID | None = None,
-        include_sim_card_group: bool = False,
-        sort: str | None = None,
-        page_number: int = 1,
-        page_size: int = 20,
+        self, *, page_number: int = 1, page_size: int = 20, **filters: Unpack[SimCardFilters]
     ) -> SimCardPage:
         """Fetch one page of the SIM cards that match the filters.
 
         Args:
-            tags: Only cards that carry all of these tags.
-            iccid: Only cards whose ICCID contains this string.
-            msisdn: Only cards whose MSISDN matches this string.
-            status: Only cards in any of these states (`SimCardStatusFilter` values).
-            sim_card_group_id: Only cards in this group (a UUID).
-            include_sim_card_group: Include each card's `SimCardGroup`.
-            sort: A `SortOrder` value; ascending unless it starts with ``-``.
             page_number: Which page, from 1.
             page_size: Cards per page, 1 to 250.
+            **filters: Any of `SimCardFilters`: ``tags``, ``iccid``, ``msisdn``,
+                ``status``, ``sim_card_group_id``, ``include_sim_card_group``, ``sort``.
 
         Returns:
             The page's cards and its `PageMeta`.
@@ -117,18 +125,63 @@ class SimCards:
             TypeError, ValueError: A bad option, before any request is sent.
             TelnyxError: The request failed.
         """
-        params = list_params(
-            tags=tags,
-            iccid=iccid,
-            msisdn=msisdn,
-            status=status,
-            sim_card_group_id=sim_card_group_id,
-            include_sim_card_group=include_sim_card_group,
-            sort=sort,
-            page_number=page_number,
-            page_size=page_size,
-        )
+        params = list_params(page_number=page_number, page_size=page_size, **filters)
         return await self._session.request("GET", LIST_PATH, params=params, parse=structure_page)
+
+    def pages(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        prefetch: int = DEFAULT_PREFETCH,
+        **filters: Unpack[SimCardFilters],
+    ) -> AsyncGenerator[SimCardPage, None]:
+        """Walk every page of the matching SIM cards, in order, fetching ahead concurrently.
+
+        Options are checked here, before anything is sent. Close the generator (or
+        use `contextlib.aclosing`) to stop early; in-flight requests are cancelled.
+
+        Args:
+            page_size: Cards per page, 1 to 250.
+            prefetch: The most page requests in flight at once; 1 walks the pages one
+                after another.
+            **filters: Any of `SimCardFilters`.
+
+        Returns:
+            An async generator of `SimCardPage`, page 1 first.
+
+        Raises:
+            TypeError, ValueError: A bad option, raised by this call.
+            PaginationError: While iterating, pages that contradict each other.
+            TelnyxError: While iterating, a page request that failed after its retries.
+        """
+        params = list_params(page_size=page_size, **filters)
+        check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
+
+        async def fetch(number: int) -> SimCardPage:
+            page_params = {**params, "page[number]": str(number)}
+            return await self._session.request(
+                "GET", LIST_PATH, params=page_params, parse=structure_page
+            )
+
+        return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
+
+    def stream(
+        self,
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        prefetch: int = DEFAULT_PREFETCH,
+        **filters: Unpack[SimCardFilters],
+    ) -> AsyncGenerator[SimCard, None]:
+        """Yield every matching SIM card across all pages, in order.
+
+        Up to `prefetch` pages are fetched at once, and no more are buffered, so
+        memory stays bounded by ``prefetch * page_size`` cards whatever the
+        inventory size. Options and errors are as for `pages`.
+
+        Returns:
+            An async generator of `SimCard`.
+        """
+        return iter_cards(self.pages(page_size=page_size, prefetch=prefetch, **filters))
 
     async def register(
         self,

@@ -1,0 +1,338 @@
+"""sim_cards.stream and sim_cards.pages: order, concurrency, back-pressure, cleanup, and
+servers that lie, all over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from contextlib import aclosing
+from typing import Any
+
+import pytest
+
+from telnyx_wireless_async import (
+    AsyncSession,
+    InternalServerError,
+    PaginationError,
+    RetryPolicy,
+    SimCard,
+)
+from telnyx_wireless_async.testing import EmulatorState, Fault
+
+from .conftest import API_KEY
+
+INVENTORY = 1000
+
+
+async def list_all(session: AsyncSession, page_size: int = 250, **filters: Any) -> list[SimCard]:
+    """Every matching card, walked by hand with list(): the reference for stream()."""
+    cards: list[SimCard] = []
+    number = 1
+    while True:
+        page = await session.sim_cards.list(page_number=number, page_size=page_size, **filters)
+        cards.extend(page.data)
+        if number >= page.meta.total_pages:
+            return cards
+        number += 1
+
+
+async def collect(session: AsyncSession, **options: Any) -> list[SimCard]:
+    return [card async for card in session.sim_cards.stream(**options)]
+
+
+def ids(cards: list[SimCard]) -> list[str | None]:
+    return [card.id for card in cards]
+
+
+async def raw_page(session: AsyncSession, number: int, size: int) -> dict[str, Any]:
+    params = {"page[number]": str(number), "page[size]": str(size)}
+    return await session.request("GET", "/sim_cards", params=params, parse=lambda p: p)  # type: ignore[no-any-return]
+
+
+def no_other_tasks() -> bool:
+    """True when no task of the SDK's is left; the emulator's own handlers do not count."""
+    leftover = []
+    for task in asyncio.all_tasks() - {asyncio.current_task()}:
+        code = getattr(task.get_coro(), "cr_code", None)
+        filename = code.co_filename if code is not None else ""
+        if "telnyx_wireless_async" in filename and "testing" not in filename:
+            leftover.append(task)
+    return not leftover
+
+
+async def settle() -> None:
+    """Let finalizers of abandoned async generators run (they are scheduled as tasks)."""
+    for _ in range(100):
+        if no_other_tasks():
+            return
+        await asyncio.sleep(0.01)
+
+
+async def test_stream_yields_every_card_once_in_order(session: AsyncSession) -> None:
+    reference = await list_all(session)
+    streamed = await collect(session, page_size=37, prefetch=5)
+    assert len(streamed) == INVENTORY
+    assert ids(streamed) == ids(reference)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"status": ["enabled", "disabled"]},
+        {"tags": ["customers"]},
+        {"iccid": "11"},
+        {"sort": "-current_billing_period_consumed_data.amount"},
+        {"sort": "current_billing_period_consumed_data.amount", "status": "standby"},
+        {"include_sim_card_group": True},
+    ],
+)
+async def test_stream_with_each_filter_matches_list(
+    session: AsyncSession, filters: dict[str, Any]
+) -> None:
+    reference = await list_all(session, **filters)
+    streamed = await collect(session, page_size=25, prefetch=8, **filters)
+    assert 0 < len(streamed) == len(reference)
+    assert streamed == reference
+
+
+async def test_group_filter_streams_that_group_only(session: AsyncSession) -> None:
+    first = (await session.sim_cards.list(page_size=1)).data[0]
+    group = first.sim_card_group_id
+    assert group is not None
+    streamed = await collect(session, page_size=10, sim_card_group_id=group)
+    assert streamed == await list_all(session, sim_card_group_id=group)
+    assert {card.sim_card_group_id for card in streamed} == {group}
+
+
+async def test_prefetch_1_and_16_give_identical_sequences(session: AsyncSession) -> None:
+    one = await collect(session, page_size=20, prefetch=1)
+    sixteen = await collect(session, page_size=20, prefetch=16)
+    assert one == sixteen
+    assert len(one) == INVENTORY
+
+
+@pytest.mark.parametrize("prefetch", [1, 4, 16])
+async def test_server_sees_at_most_prefetch_requests_at_once(
+    session: AsyncSession, state: EmulatorState, prefetch: int
+) -> None:
+    state.latency = 0.02
+    streamed = await collect(session, page_size=20, prefetch=prefetch)  # 50 pages
+    assert len(streamed) == INVENTORY
+    assert state.max_in_flight == prefetch
+
+
+async def test_pages_yields_pages_in_order(session: AsyncSession) -> None:
+    numbers = [page.meta.page_number async for page in session.sim_cards.pages(page_size=90)]
+    assert numbers == list(range(1, 13))
+
+
+async def test_empty_listing_yields_nothing(session: AsyncSession, state: EmulatorState) -> None:
+    assert await collect(session, iccid="no-such-iccid") == []
+    assert len(state.requests) == 1
+
+
+async def test_slow_consumer_holds_back_the_fetching(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    prefetch, size = 3, 10
+    seen = 0
+    async for _ in session.sim_cards.stream(page_size=size, prefetch=prefetch):
+        seen += 1
+        if seen % size == 0:
+            await asyncio.sleep(0.005)  # a slow consumer, once a page
+        pages_consumed = -(-seen // size)
+        # Requested so far: what was consumed, plus at most `prefetch` ahead.
+        assert len(state.requests) <= pages_consumed + prefetch
+    assert seen == INVENTORY
+
+
+async def test_break_cancels_in_flight_requests(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    state.latency = 0.05
+    async with aclosing(session.sim_cards.stream(page_size=10, prefetch=8)) as cards:
+        count = 0
+        async for _ in cards:
+            count += 1
+            if count == 11:  # page 2's first card: pages 3 to 10 are in flight
+                break
+    assert no_other_tasks()
+    # Page 1, then 2 to 9; page 10 is queued as page 2 is taken, and may be cancelled unsent.
+    assert 9 <= len(state.requests) <= 10
+
+
+async def test_break_without_aclosing_also_cleans_up(session: AsyncSession) -> None:
+    count = 0
+    async for _ in session.sim_cards.stream(page_size=10, prefetch=8):
+        count += 1
+        if count == 15:
+            break
+    await settle()
+    assert no_other_tasks()
+
+
+async def test_exception_in_consumer_cancels_requests(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    state.latency = 0.02
+
+    async def consume() -> None:
+        async with aclosing(session.sim_cards.stream(page_size=10, prefetch=8)) as cards:
+            async for _ in cards:
+                raise RuntimeError("consumer failed")
+
+    with pytest.raises(RuntimeError, match="consumer failed"):
+        await consume()
+    assert no_other_tasks()
+
+
+async def test_cancelling_the_consumer_task_leaves_no_tasks(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    state.latency = 0.02
+    started = asyncio.Event()
+
+    async def consume() -> None:
+        async with aclosing(session.sim_cards.stream(page_size=10, prefetch=8)) as cards:
+            async for _ in cards:
+                started.set()
+
+    task = asyncio.create_task(consume())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert no_other_tasks()
+
+
+async def test_failed_page_raises_after_earlier_pages(base_url: str, state: EmulatorState) -> None:
+    policy = RetryPolicy(wait=False, max_attempts=3)
+    yielded: list[SimCard] = []
+
+    async def consume(session: AsyncSession) -> None:
+        async for card in session.sim_cards.stream(page_size=50, prefetch=1):
+            yielded.append(card)
+            if len(yielded) == 100:
+                # Page 3 is requested once the consumer moves on: every try fails.
+                state.add_fault(Fault(status=500, times=3))
+
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(InternalServerError) as caught:
+            await consume(session)
+        reference = await list_all(session, page_size=50)
+    assert caught.value.status == 500
+    assert yielded == reference[:100]  # pages 1 and 2, each card once
+    assert len(state.requests) == 2 + 3 + 20  # two pages, three failed tries, the reference
+
+
+async def test_page_failing_then_recovering_is_retried_transparently(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # Three failures in a row, less than the four tries a request gets.
+    state.add_fault(Fault(status=503, times=3))
+    streamed = await collect(session, page_size=100, prefetch=4)
+    assert ids(streamed) == ids(await list_all(session))
+
+
+async def script_pages(state: EmulatorState, *bodies: dict[str, Any]) -> None:
+    for body in bodies:
+        state.add_fault(Fault(status=200, body=body))
+
+
+async def test_page_number_mismatch_is_caught(session: AsyncSession, state: EmulatorState) -> None:
+    one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
+    two["meta"]["page_number"] = 3
+    await script_pages(state, one, two)
+    with pytest.raises(PaginationError, match="asked for page 2"):
+        await collect(session, page_size=100, prefetch=1)
+
+
+async def test_same_page_twice_is_caught(session: AsyncSession, state: EmulatorState) -> None:
+    one = await raw_page(session, 1, 100)
+    again = json.loads(json.dumps(one))
+    again["meta"]["page_number"] = 2
+    await script_pages(state, one, again)
+    yielded: list[SimCard] = []
+
+    async def consume() -> None:
+        async for card in session.sim_cards.stream(page_size=100, prefetch=1):
+            yielded.append(card)
+
+    with pytest.raises(PaginationError, match="repeats"):
+        await consume()
+    assert len(yielded) == 100
+    assert len(set(ids(yielded))) == 100
+
+
+async def test_meta_that_does_not_add_up_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one = await raw_page(session, 1, 100)
+    one["meta"]["total_pages"] = 1_000_000
+    await script_pages(state, one)
+    with pytest.raises(PaginationError, match="does not add up"):
+        await collect(session, page_size=100)
+
+
+async def test_empty_page_before_the_last_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
+    two["data"] = []
+    await script_pages(state, one, two)
+    with pytest.raises(PaginationError, match="page 2 of 10 is empty"):
+        await collect(session, page_size=100, prefetch=1)
+
+
+async def test_missing_meta_is_a_validation_error(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    from telnyx_wireless_async import APIResponseValidationError
+
+    one = await raw_page(session, 1, 100)
+    del one["meta"]
+    await script_pages(state, one)
+    with pytest.raises(APIResponseValidationError, match="meta"):
+        await collect(session, page_size=100)
+
+
+async def test_oversized_page_is_caught(session: AsyncSession, state: EmulatorState) -> None:
+    big = await raw_page(session, 1, 20)
+    big["meta"] = {"page_number": 1, "page_size": 10, "total_pages": 100, "total_results": 1000}
+    await script_pages(state, big)
+    with pytest.raises(PaginationError, match="more than the page size"):
+        await collect(session, page_size=10)
+
+
+async def test_card_repeated_across_pages_is_yielded_once(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # The inventory shifted by one between two requests: page 2 starts with page 1's last card.
+    one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
+    two["data"] = [one["data"][-1], *two["data"][:-1]]
+    await script_pages(state, one, two)
+    streamed = await collect(session, page_size=100, prefetch=1)
+    assert len(streamed) == len(set(ids(streamed)))
+    assert len(streamed) == INVENTORY - 1
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "named"),
+    [
+        ({"prefetch": 0}, ValueError, "prefetch"),
+        ({"prefetch": 1.5}, TypeError, "1.5"),
+        ({"page_size": 251}, ValueError, "251"),
+        ({"status": "bogus"}, ValueError, "'bogus'"),
+        ({"colour": "red"}, TypeError, "colour"),
+    ],
+)
+async def test_bad_options_raise_at_call_time(
+    session: AsyncSession,
+    state: EmulatorState,
+    options: dict[str, Any],
+    error: type[Exception],
+    named: str,
+) -> None:
+    with pytest.raises(error, match=named):
+        session.sim_cards.stream(**options)
+    assert state.requests == []
