@@ -81,6 +81,34 @@ def _make_lenient_enum_hook(union: Any) -> Any:
     return structure
 
 
+_PLAIN = (str, bool, int)
+
+
+def _optional_plain(union: Any) -> type | None:
+    """Return T when `union` is ``T | None`` for T in str, bool, int."""
+    if typing.get_origin(union) not in (typing.Union, types.UnionType):
+        return None
+    args = typing.get_args(union)
+    if len(args) == 2 and type(None) in args:
+        (plain,) = (a for a in args if a is not type(None))
+        if plain in _PLAIN:
+            return plain  # type: ignore[no-any-return]
+    return None
+
+
+def _make_optional_plain_hook(union: Any) -> Any:
+    plain = _optional_plain(union)
+    assert plain is not None
+
+    # The generic Optional path costs two calls per field; most card fields are these.
+    def structure(value: Any, _: Any) -> Any:
+        if value is None or type(value) is plain:
+            return value
+        return plain(value)
+
+    return structure
+
+
 def make_converter(*, strict: bool = False) -> cattrs.Converter:
     """Build a converter for the models.
 
@@ -97,6 +125,9 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook_factory(
         lambda t: _lenient_enum(t) is not None, _make_lenient_enum_hook
+    )
+    converter.register_structure_hook_factory(
+        lambda t: _optional_plain(t) is not None, _make_optional_plain_hook
     )
     return converter
 

@@ -1,0 +1,111 @@
+"""Shared pieces of the benchmarks: the emulator in its own process, child runs, tables.
+
+Each measured run happens in a fresh child process, so that its CPU time and peak RSS
+are its own, and the emulator runs in another process, so that serving the cards is
+not billed to the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+API_KEY = "bench-key"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def emulator_process(*, size: int, latency: float, seed: int = 0) -> Iterator[str]:
+    """Run the emulator as a process on 127.0.0.1 and a free port; yield its base URL."""
+    command = [
+        sys.executable, "-m", "telnyx_wireless_async.testing",
+        "--port", "0", "--size", str(size), "--latency", str(latency),
+        "--seed", str(seed), "--api-key", API_KEY,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+/v2)", line)
+        if match is None:
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        yield match.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def run_child(script: str, *args: str) -> dict[str, Any]:
+    """Run ``python script --child args...`` and return the JSON it prints last."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / script), "--child", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process so far."""
+    times = os.times()
+    return times.user + times.system
+
+
+class LoopStallMonitor:
+    """Measure the longest time the event loop was kept from running a 1 ms timer."""
+
+    def __init__(self, interval: float = 0.001) -> None:
+        self.interval = interval
+        self.longest = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.longest = max(self.longest, time.perf_counter() - start - self.interval)
+
+    async def __aenter__(self) -> LoopStallMonitor:
+        self._task = asyncio.create_task(self._watch())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Render rows as a Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """One line describing the machine the figures come from."""
+    import platform
+
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
