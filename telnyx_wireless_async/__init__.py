@@ -6,6 +6,7 @@ Start with `AsyncSession`::
         page = await telnyx.sim_cards.list(status=["enabled"], page_size=100)
 """
 
+from telnyx_wireless_async._bulk import RegistrationLedger
 from telnyx_wireless_async._http import package_version as _package_version
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy
 from telnyx_wireless_async._session import DEFAULT_BASE_URL, AsyncSession
@@ -22,6 +23,7 @@ from telnyx_wireless_async.errors import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RegistrationError,
     TelnyxError,
     UnprocessableEntityError,
 )
@@ -43,6 +45,7 @@ from telnyx_wireless_async.models import (
     SimCardStatusValue,
     SimCardType,
     SortOrder,
+    UnsettledCode,
 )
 
 __version__ = _package_version()
@@ -68,7 +71,9 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RegistrationError",
     "RegistrationFailure",
+    "RegistrationLedger",
     "RegistrationResult",
     "RegistrationStatus",
     "RetryEvent",
@@ -83,5 +88,6 @@ __all__ = [
     "SortOrder",
     "TelnyxError",
     "UnprocessableEntityError",
+    "UnsettledCode",
     "__version__",
 ]

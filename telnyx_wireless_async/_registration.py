@@ -1,17 +1,40 @@
-"""Account for every registration code sent, from one register response."""
+"""Account for every registration code: from one register response, and across chunks."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from telnyx_wireless_async._serde import ModelError, structure_cards, structure_errors
-from telnyx_wireless_async.models import ErrorDetail, RegistrationFailure, RegistrationResult
+import attrs
 
-__all__ = ["account_for_codes"]
+from telnyx_wireless_async._serde import ModelError, structure_cards, structure_errors
+from telnyx_wireless_async.models import (
+    ErrorDetail,
+    RegistrationFailure,
+    RegistrationResult,
+    UnsettledCode,
+)
+
+__all__ = [
+    "account_for_codes",
+    "all_failed",
+    "all_unknown",
+    "is_already_registered",
+    "merge_results",
+    "settle_after_ambiguous_retry",
+]
 
 _POINTER = re.compile(r"/registration_codes/(\d+)")
+
+UNSETTLED_BY_RESPONSE = (
+    "the response returned fewer cards than codes it did not refuse, so which codes "
+    "were registered cannot be told"
+)
+ALREADY_REGISTERED_AFTER_RETRY = (
+    "already registered, in answer to a retry: the earlier attempt, whose answer was "
+    "lost, may have registered it"
+)
 
 
 def _code_index(error: ErrorDetail, count: int) -> int | None:
@@ -58,6 +81,81 @@ def account_for_codes(codes: Sequence[str], payload: Any) -> RegistrationResult:
         cards=cards,
         registered_codes=rest if settled else (),
         failed=tuple(failed[i] for i in sorted(failed)),
-        unknown=() if settled else rest,
+        unknown=() if settled else all_unknown(rest, UNSETTLED_BY_RESPONSE).unknown,
+        unattributed_errors=tuple(unattributed),
+    )
+
+
+def all_failed(
+    codes: Sequence[str], errors: Sequence[ErrorDetail], fallback: ErrorDetail
+) -> RegistrationResult:
+    """Every code refused by a request the API turned down as a whole.
+
+    A code gets the error that points at it, if any, else the first error that
+    points at no code, else `fallback`.
+    """
+    pointed = {
+        index: error for error in errors if (index := _code_index(error, len(codes))) is not None
+    }
+    general = next((e for e in errors if _code_index(e, len(codes)) is None), fallback)
+    return RegistrationResult(
+        failed=tuple(
+            RegistrationFailure(registration_code=code, error=pointed.get(i, general))
+            for i, code in enumerate(codes)
+        )
+    )
+
+
+def all_unknown(codes: Iterable[str], reason: str, *, sent: bool = True) -> RegistrationResult:
+    """Every code's outcome unknown, for `reason`."""
+    return RegistrationResult(
+        unknown=tuple(
+            UnsettledCode(registration_code=code, reason=reason, sent=sent) for code in codes
+        )
+    )
+
+
+def is_already_registered(error: ErrorDetail) -> bool:
+    """Tell whether the API refused a code because it is registered already.
+
+    Telnyx documents no error code for this, so the title and detail are read.
+    """
+    return "already registered" in f"{error.title} {error.detail or ''}".lower()
+
+
+def settle_after_ambiguous_retry(result: RegistrationResult) -> RegistrationResult:
+    """Move "already registered" failures to `unknown`: our lost attempt may have done it."""
+    moved = [f for f in result.failed if is_already_registered(f.error)]
+    if not moved:
+        return result
+    unsettled = all_unknown((f.registration_code for f in moved), ALREADY_REGISTERED_AFTER_RETRY)
+    return attrs.evolve(
+        result,
+        failed=tuple(f for f in result.failed if not is_already_registered(f.error)),
+        unknown=result.unknown + unsettled.unknown,
+    )
+
+
+def merge_results(
+    results: Iterable[RegistrationResult], *, duplicates: Sequence[str] = ()
+) -> RegistrationResult:
+    """Combine the results of several chunks into one ledger."""
+    cards: list[Any] = []
+    registered: list[str] = []
+    failed: list[RegistrationFailure] = []
+    unknown: list[UnsettledCode] = []
+    unattributed: list[ErrorDetail] = []
+    for result in results:
+        cards.extend(result.cards)
+        registered.extend(result.registered_codes)
+        failed.extend(result.failed)
+        unknown.extend(result.unknown)
+        unattributed.extend(result.unattributed_errors)
+    return RegistrationResult(
+        cards=tuple(cards),
+        registered_codes=tuple(registered),
+        failed=tuple(failed),
+        unknown=tuple(unknown),
+        duplicates=tuple(duplicates),
         unattributed_errors=tuple(unattributed),
     )

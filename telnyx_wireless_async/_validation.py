@@ -98,8 +98,8 @@ def check_str_list(name: str, values: object) -> list[str]:
     return checked
 
 
-def check_registration_codes(name: str, values: object) -> list[str]:
-    """Return the unique codes in `values`, in first-seen order.
+def check_registration_codes(name: str, values: object) -> tuple[list[str], list[str]]:
+    """Return the unique codes in `values` in first-seen order, and those given twice or more.
 
     Raises:
         TypeError: `values` is a str or not iterable, or holds something not a str.
@@ -109,10 +109,13 @@ def check_registration_codes(name: str, values: object) -> list[str]:
     if not items:
         raise ValueError(f"{name} must not be empty")
     unique: dict[str, None] = {}
+    duplicates: dict[str, None] = {}
     for i, code in enumerate(items):
         if not isinstance(code, str):
             raise TypeError(f"{name}[{i}] must be a str, got {code!r}")
         if len(code) != 10 or not code.isascii() or not code.isdigit():
             raise ValueError(f"{name}[{i}] must be 10 digits, got {code!r}")
+        if code in unique:
+            duplicates.setdefault(code)
         unique.setdefault(code)
-    return list(unique)
+    return list(unique), list(duplicates)

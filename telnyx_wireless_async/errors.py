@@ -7,6 +7,7 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
     │   └── APITimeoutError           the request took longer than the session timeout
     ├── APIResponseValidationError    a 2xx body that is not the JSON the API documents
     ├── PaginationError               pages that contradict each other (a lying meta)
+    ├── RegistrationError             raised by RegistrationResult.raise_for_failures()
     └── APIStatusError                the server answered with a non-2xx status
         ├── BadRequestError           400
         ├── AuthenticationError       401
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telnyx_wireless_async.models import ErrorDetail
+from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
 
 __all__ = [
     "APIConnectionError",
@@ -40,6 +41,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RegistrationError",
     "TelnyxError",
     "UnprocessableEntityError",
 ]
@@ -50,7 +52,16 @@ class TelnyxError(Exception):
 
 
 class APIConnectionError(TelnyxError):
-    """The request got no usable HTTP response: refused, reset or dropped connection."""
+    """The request got no usable HTTP response: refused, reset or dropped connection.
+
+    Attributes:
+        request_sent: False only when the connection could not even be made, so the
+            server certainly did not act on the request.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -73,6 +84,24 @@ class APIResponseValidationError(TelnyxError):
 
 class PaginationError(TelnyxError):
     """The server's pages contradict each other, so walking them cannot be trusted."""
+
+
+class RegistrationError(TelnyxError):
+    """Some registration codes failed or have no known outcome.
+
+    Attributes:
+        result: The whole ledger, registered codes included.
+    """
+
+    def __init__(self, result: RegistrationResult) -> None:
+        unique = len(result.registered_codes) + len(result.failed) + len(result.unknown)
+        parts = [f"{len(result.failed)} failed", f"{len(result.unknown)} unknown"]
+        examples = [f"{f.registration_code} ({f.error.title})" for f in result.failed[:3]]
+        examples += [f"{u.registration_code} ({u.reason})" for u in result.unknown[:3]]
+        super().__init__(
+            f"{' and '.join(parts)} of {unique} registration codes; e.g. {', '.join(examples)}"
+        )
+        self.result = result
 
 
 class APIStatusError(TelnyxError):

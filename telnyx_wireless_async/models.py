@@ -33,6 +33,7 @@ __all__ = [
     "SimCardStatusValue",
     "SimCardType",
     "SortOrder",
+    "UnsettledCode",
 ]
 
 
@@ -197,29 +198,72 @@ class ErrorDetail:
 
 @frozen(kw_only=True)
 class RegistrationFailure:
-    """A registration code the API refused, and why."""
+    """A registration code the API refused, and its error."""
 
     registration_code: str
     error: ErrorDetail
 
 
 @frozen(kw_only=True)
-class RegistrationResult:
-    """What became of every registration code sent.
+class UnsettledCode:
+    """A registration code whose outcome is not known, and why.
 
-    Every code sent is in exactly one of `registered_codes`, `failed` or
-    `unknown`.
+    Attributes:
+        registration_code: The code.
+        reason: Why its outcome is not known.
+        sent: False when the code was never sent (the call was cancelled first), so it
+            certainly was not registered by this call.
+    """
+
+    registration_code: str
+    reason: str
+    sent: bool = True
+
+
+@frozen(kw_only=True)
+class RegistrationResult:
+    """The ledger of a registration: what became of every unique code sent.
+
+    Every unique code given is in exactly one of `registered_codes`, `failed` or
+    `unknown`, so their lengths add up to the number of unique codes.
 
     Attributes:
         cards: The SIM cards the API registered.
         registered_codes: Codes that were registered.
         failed: Codes the API refused, each with its error.
-        unknown: Codes whose outcome the response does not settle.
+        unknown: Codes whose outcome is not known, each with the reason: a request
+            that failed after all its retries, a response that did not settle them,
+            or an "already registered" answer to a retry of a request that may have
+            registered them itself.
+        duplicates: Codes given more than once (each was sent once).
         unattributed_errors: Errors the API returned that name no code.
     """
 
     cards: tuple[SimCard, ...] = ()
     registered_codes: tuple[str, ...] = ()
     failed: tuple[RegistrationFailure, ...] = ()
-    unknown: tuple[str, ...] = ()
+    unknown: tuple[UnsettledCode, ...] = ()
+    duplicates: tuple[str, ...] = ()
     unattributed_errors: tuple[ErrorDetail, ...] = ()
+
+    @property
+    def failed_codes(self) -> tuple[str, ...]:
+        """The codes in `failed`."""
+        return tuple(failure.registration_code for failure in self.failed)
+
+    @property
+    def unknown_codes(self) -> tuple[str, ...]:
+        """The codes in `unknown`."""
+        return tuple(unsettled.registration_code for unsettled in self.unknown)
+
+    @property
+    def ok(self) -> bool:
+        """True when every code was registered."""
+        return not self.failed and not self.unknown
+
+    def raise_for_failures(self) -> None:
+        """Raise one `RegistrationError` summarising the failed and unknown codes, if any."""
+        if not self.ok:
+            from telnyx_wireless_async.errors import RegistrationError
+
+            raise RegistrationError(self)

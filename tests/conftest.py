@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import AsyncIterator, Iterator
@@ -14,6 +15,17 @@ from telnyx_wireless_async import AsyncSession, RetryEvent, RetryPolicy
 from telnyx_wireless_async.testing import EmulatorState, create_app
 
 API_KEY = "KEY-test-0123456789abcdef"
+
+
+def no_other_tasks() -> bool:
+    """True when no task of the SDK's is left; the emulator's own handlers do not count."""
+    leftover = []
+    for task in asyncio.all_tasks() - {asyncio.current_task()}:
+        code = getattr(task.get_coro(), "cr_code", None)
+        filename = code.co_filename if code is not None else ""
+        if "telnyx_wireless_async" in filename and "testing" not in filename:
+            leftover.append(task)
+    return not leftover
 
 
 @pytest.fixture(autouse=True)

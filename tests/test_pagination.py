@@ -19,7 +19,7 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault
 
-from .conftest import API_KEY
+from .conftest import API_KEY, no_other_tasks
 
 INVENTORY = 1000
 
@@ -47,17 +47,6 @@ def ids(cards: list[SimCard]) -> list[str | None]:
 async def raw_page(session: AsyncSession, number: int, size: int) -> dict[str, Any]:
     params = {"page[number]": str(number), "page[size]": str(size)}
     return await session.request("GET", "/sim_cards", params=params, parse=lambda p: p)  # type: ignore[no-any-return]
-
-
-def no_other_tasks() -> bool:
-    """True when no task of the SDK's is left; the emulator's own handlers do not count."""
-    leftover = []
-    for task in asyncio.all_tasks() - {asyncio.current_task()}:
-        code = getattr(task.get_coro(), "cr_code", None)
-        filename = code.co_filename if code is not None else ""
-        if "telnyx_wireless_async" in filename and "testing" not in filename:
-            leftover.append(task)
-    return not leftover
 
 
 async def settle() -> None:

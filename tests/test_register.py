@@ -8,9 +8,9 @@ import pytest
 
 from telnyx_wireless_async import (
     AsyncSession,
+    RegistrationError,
     RegistrationResult,
     SimCardStatusValue,
-    UnprocessableEntityError,
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
@@ -26,7 +26,7 @@ def accounted(result: RegistrationResult) -> list[str]:
     return (
         list(result.registered_codes)
         + [f.registration_code for f in result.failed]
-        + list(result.unknown)
+        + list(result.unknown_codes)
     )
 
 
@@ -133,15 +133,18 @@ async def test_codes_from_a_generator(session: AsyncSession) -> None:
     assert len(result.registered_codes) == 3
 
 
-async def test_too_many_codes_for_the_server_is_a_typed_error(
+async def test_request_refused_as_a_whole_fails_its_codes_with_the_error(
     session: AsyncSession, state: EmulatorState
 ) -> None:
     state.max_codes_per_request = 5
-    with pytest.raises(UnprocessableEntityError) as caught:
-        await session.sim_cards.register([registration_code(n) for n in range(6)])
-    assert caught.value.status == 422
-    assert caught.value.errors
+    codes = [registration_code(n) for n in range(6)]
+    result = await session.sim_cards.register(codes, chunk_size=6)
+    assert result.failed_codes == tuple(codes)
+    assert {f.error.code for f in result.failed} == {"10015"}
+    assert all("5" in (f.error.detail or "") for f in result.failed)  # the limit is named
     assert state.registered_codes == []
+    with pytest.raises(RegistrationError, match="6 failed and 0 unknown of 6"):
+        result.raise_for_failures()
 
 
 async def test_cards_missing_from_the_response_make_codes_unknown(
@@ -169,6 +172,7 @@ async def test_cards_missing_from_the_response_make_codes_unknown(
     )
     result = await session.sim_cards.register([*codes, bad])
     assert result.registered_codes == ()
-    assert sorted(result.unknown) == sorted(codes)
+    assert sorted(result.unknown_codes) == sorted(codes)
+    assert all("fewer cards" in u.reason for u in result.unknown)
     assert [f.registration_code for f in result.failed] == [bad]
     assert [e.title for e in result.unattributed_errors] == ["Something else"]

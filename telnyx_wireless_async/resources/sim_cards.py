@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, TypedDict, Unpack
 from uuid import UUID
 
+from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
 from telnyx_wireless_async._pagination import iter_cards, iter_pages
 from telnyx_wireless_async._registration import account_for_codes
+from telnyx_wireless_async._retry import RetryPolicy
 from telnyx_wireless_async._serde import structure_page
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
@@ -39,6 +41,15 @@ __all__ = ["SimCardFilters", "SimCards", "list_params"]
 # without crowding a rate limit; past a few dozen, more only adds server load.
 DEFAULT_PREFETCH = 8
 MAX_PREFETCH = 64
+
+# The API documents no maximum of codes per request. 100 keeps each request small:
+# a chunk that fails for good leaves only 100 codes unknown, and a retried one
+# resends little; 10,000 codes still take only 100 requests, 8 at a time.
+DEFAULT_CHUNK_SIZE = 100
+# The emulator's default limit; larger chunks would gain little and risk refusal.
+MAX_CHUNK_SIZE = 1000
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 64
 
 LIST_PATH = "/sim_cards"
 REGISTER_PATH = "/actions/register/sim_cards"
@@ -190,32 +201,67 @@ class SimCards:
         sim_card_group_id: str | UUID | None = None,
         tags: Iterable[str] | None = None,
         status: str | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+        ledger: RegistrationLedger | None = None,
     ) -> RegistrationResult:
-        """Register the SIM cards behind these registration codes, in one request.
+        """Register the SIM cards behind any number of registration codes.
 
-        Duplicate codes are sent once.
+        The codes are checked first, then sent in chunks of `chunk_size`, with at most
+        `concurrency` requests in flight. Every unique code comes back accounted for:
+        registered, failed with the API's error, or unknown with the reason (see
+        `RegistrationResult`). Failures do not raise; call
+        ``result.raise_for_failures()`` for an exception.
 
         Args:
-            registration_codes: 10-digit registration codes (a list, not one string).
+            registration_codes: 10-digit codes: a list or any iterable (a generator
+                too), not one string. Duplicates are sent once and listed in
+                ``result.duplicates``.
             sim_card_group_id: Put the cards in this group instead of the default one.
             tags: Tags to give the cards.
             status: A `RegistrationStatus` to put the cards in (the API's default: enabled).
+            chunk_size: Codes per request, 1 to 1,000.
+            concurrency: The most requests in flight at once, 1 to 64.
+            on_progress: Called as ``on_progress(codes_done, codes_total)`` as chunks complete.
+            ledger: Collects outcomes as they come, so that they survive cancellation.
 
         Returns:
-            What became of each unique code: registered, failed with its error, or unknown.
+            The ledger of every unique code.
 
         Raises:
-            TypeError, ValueError: A bad argument, before any request is sent.
-            TelnyxError: The request failed.
+            TypeError, ValueError: A bad argument (naming the code and its position),
+                before anything is sent.
         """
-        codes = check_registration_codes("registration_codes", registration_codes)
-        body: dict[str, object] = {"registration_codes": codes}
+        codes, duplicates = check_registration_codes("registration_codes", registration_codes)
+        body: dict[str, object] = {}
         if sim_card_group_id is not None:
             body["sim_card_group_id"] = check_uuid("sim_card_group_id", sim_card_group_id)
         if tags is not None:
             body["tags"] = check_str_list("tags", tags)
         if status is not None:
             body["status"] = check_enum("status", status, RegistrationStatus).value
-        return await self._session.request(
-            "POST", REGISTER_PATH, json=body, parse=partial(account_for_codes, codes)
+        check_int_range("chunk_size", chunk_size, low=1, high=MAX_CHUNK_SIZE)
+        check_int_range("concurrency", concurrency, low=1, high=MAX_CONCURRENCY)
+        if on_progress is not None and not callable(on_progress):
+            raise TypeError(f"on_progress must be callable, got {on_progress!r}")
+
+        async def post(chunk: Sequence[str], policy: RetryPolicy) -> RegistrationResult:
+            return await self._session.request(
+                "POST",
+                REGISTER_PATH,
+                json={"registration_codes": list(chunk), **body},
+                parse=partial(account_for_codes, chunk),
+                retry=policy,
+            )
+
+        return await register_in_chunks(
+            post,
+            codes,
+            duplicates=duplicates,
+            policy=self._session.retry_policy,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            ledger=ledger if ledger is not None else RegistrationLedger(),
         )

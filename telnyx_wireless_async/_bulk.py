@@ -1,0 +1,172 @@
+"""Bulk registration: chunks sent with bounded concurrency, every code accounted for.
+
+Retry policy for a register request (a POST that is not idempotent):
+
+- 429, 408 and a refused connection prove the request was not processed, so a
+  retry is safe and its answer is taken as it is.
+- A timeout, a dropped or reset connection, or a 5xx may come after the server
+  registered the codes. The request is still retried (the API refuses to register
+  a code twice, so a retry cannot double-register), but in the answer to such a
+  retry an "already registered" error may be our own lost success: those codes
+  are reported as unknown, with that reason, never as plain failures.
+- A request that fails for good leaves its codes unknown; a 4xx other than those
+  above means the API refused the whole request: its codes fail with its error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+import attrs
+
+from telnyx_wireless_async._registration import (
+    all_failed,
+    all_unknown,
+    merge_results,
+    settle_after_ambiguous_retry,
+)
+from telnyx_wireless_async._retry import RetryEvent, RetryPolicy, is_retryable
+from telnyx_wireless_async.errors import APIConnectionError, APIStatusError, TelnyxError
+from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
+
+__all__ = ["ProgressCallback", "RegistrationLedger", "may_have_been_processed", "register_chunk"]
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``on_progress(codes_done, codes_total)`` each time a chunk completes."""
+
+PostChunk = Callable[[Sequence[str], RetryPolicy], Awaitable[RegistrationResult]]
+
+
+def may_have_been_processed(error: TelnyxError) -> bool:
+    """Tell whether the server may have acted on a request that failed with `error`."""
+    if isinstance(error, APIConnectionError):
+        return error.request_sent
+    if isinstance(error, APIStatusError):
+        # 408 and 429 say the request was not processed; other 4xx refuse it outright.
+        return error.status >= 500
+    return True
+
+
+async def register_chunk(
+    post: PostChunk, chunk: Sequence[str], policy: RetryPolicy
+) -> RegistrationResult:
+    """Send one chunk under `policy` and account for each of its codes.
+
+    A `TelnyxError` never escapes: it becomes failed or unknown codes.
+    """
+    ambiguous = False
+
+    def note(event: RetryEvent) -> None:
+        nonlocal ambiguous
+        ambiguous = ambiguous or may_have_been_processed(event.error)
+        if policy.on_retry is not None:
+            policy.on_retry(event)
+
+    try:
+        result = await post(chunk, attrs.evolve(policy, on_retry=note))
+    except APIStatusError as error:
+        if is_retryable(error):
+            return all_unknown(chunk, f"the request failed after its retries: {error}")
+        fallback = ErrorDetail(code=str(error.status), title=str(error))
+        return all_failed(chunk, error.errors, fallback)
+    except TelnyxError as error:
+        return all_unknown(chunk, f"the request failed after its retries: {error}")
+    return settle_after_ambiguous_retry(result) if ambiguous else result
+
+
+class RegistrationLedger:
+    """Collects each chunk's outcome as it completes.
+
+    Pass one to ``register(..., ledger=...)`` to keep what finished if the call is
+    cancelled: `result` then reports the chunks that completed, the codes in flight
+    as unknown, and the codes never sent as unknown with ``sent=False``.
+    """
+
+    def __init__(self) -> None:
+        self._codes: list[str] = []
+        self._duplicates: list[str] = []
+        self._done: list[RegistrationResult] = []
+        self._settled: set[str] = set()
+        self._sent: set[str] = set()
+
+    def __repr__(self) -> str:
+        return f"<RegistrationLedger {self.done} of {self.total} codes done>"
+
+    @property
+    def total(self) -> int:
+        """How many unique codes the call was given."""
+        return len(self._codes)
+
+    @property
+    def done(self) -> int:
+        """How many codes have a recorded outcome."""
+        return len(self._settled)
+
+    def start(self, codes: Sequence[str], duplicates: Sequence[str]) -> None:
+        """Begin a call with these unique codes."""
+        if self._codes:
+            raise RuntimeError("a RegistrationLedger records one register call only")
+        self._codes = list(codes)
+        self._duplicates = list(duplicates)
+
+    def mark_sent(self, chunk: Sequence[str]) -> None:
+        """Note that `chunk` is about to be sent."""
+        self._sent.update(chunk)
+
+    def record(self, chunk: Sequence[str], outcome: RegistrationResult) -> None:
+        """Record the outcome of `chunk`."""
+        self._done.append(outcome)
+        self._settled.update(chunk)
+
+    def result(self) -> RegistrationResult:
+        """Return the ledger so far; codes without an outcome yet are reported as unknown."""
+        in_flight = [c for c in self._codes if c in self._sent and c not in self._settled]
+        unsent = [c for c in self._codes if c not in self._sent]
+        return merge_results(
+            [
+                *self._done,
+                all_unknown(in_flight, "the call was cancelled while this code was in flight"),
+                all_unknown(unsent, "the call was cancelled before this code was sent", sent=False),
+            ],
+            duplicates=self._duplicates,
+        )
+
+
+async def register_in_chunks(
+    post: PostChunk,
+    codes: Sequence[str],
+    *,
+    duplicates: Sequence[str],
+    policy: RetryPolicy,
+    chunk_size: int,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+    ledger: RegistrationLedger,
+) -> RegistrationResult:
+    """Register `codes` in chunks, with at most `concurrency` requests in flight.
+
+    Cancelling the call cancels the chunks in flight and waits for them; `ledger`
+    keeps what completed.
+    """
+    ledger.start(codes, duplicates)
+    chunks = iter([codes[i : i + chunk_size] for i in range(0, len(codes), chunk_size)])
+
+    async def worker() -> None:
+        # Workers share one iterator: taking the next chunk never awaits, so no two
+        # workers can take the same one.
+        for chunk in chunks:
+            ledger.mark_sent(chunk)
+            outcome = await register_chunk(post, chunk, policy)
+            ledger.record(chunk, outcome)
+            if on_progress is not None:
+                on_progress(ledger.done, ledger.total)
+
+    workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
+    try:
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    return ledger.result()
