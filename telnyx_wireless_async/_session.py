@@ -12,8 +12,9 @@ from typing import Any, Self, TypeVar
 import aiohttp
 from yarl import URL
 
-from telnyx_wireless_async._http import build_headers, decipher_response
+from telnyx_wireless_async._http import build_headers, decipher_response, retry_after_seconds
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
+from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
@@ -89,6 +90,8 @@ class AsyncSession:
         self._http = http_session
         self._owns_http = http_session is None
         self._state = _State.UNOPENED
+        # After a 429 every request of the session waits for the reset, not just the one.
+        self._throttle = Throttle()
         self.sim_cards = SimCards(self)
         """SIM card operations: list and register."""
 
@@ -170,8 +173,11 @@ class AsyncSession:
         """
         http = self._open()
         url = self._base_url + path
+        policy = retry or self._retry
 
         async def send() -> T:
+            if policy.wait:
+                await self._throttle.wait()
             try:
                 async with http.request(
                     method,
@@ -197,6 +203,10 @@ class AsyncSession:
                 ) from exc
             except aiohttp.ClientError as exc:
                 raise APIConnectionError(f"{method} {path} failed: {exc!r}") from exc
+            if response.status == 429:
+                hint = retry_after_seconds(response.headers)
+                if hint is not None:
+                    self._throttle.pause(min(hint, policy.max_server_delay))
             if len(body) >= OFFLOAD_BODY_BYTES:
                 # Decoding a full page costs milliseconds of CPU; on the loop, pages that
                 # arrive together would stall it for their sum. In a worker thread the GIL
@@ -206,4 +216,4 @@ class AsyncSession:
                 )
             return decipher_response(response.status, response.headers, body, parse)
 
-        return await call_with_retries(retry or self._retry, send)
+        return await call_with_retries(policy, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from email.utils import formatdate
 
@@ -159,3 +160,27 @@ def test_policy_refuses_nonsense() -> None:
         RetryPolicy(max_attempts=0)
     with pytest.raises(ValueError, match="max_time"):
         RetryPolicy(max_time=0)
+
+
+async def test_429_pauses_every_request_of_the_session(base_url: str, state: EmulatorState) -> None:
+    # One request meets a 429; a second request, started during the pause, must wait for
+    # the reset too instead of hitting the limit on its own.
+    events: list[RetryEvent] = []
+    met_429 = asyncio.Event()
+
+    def on_retry(event: RetryEvent) -> None:
+        events.append(event)
+        met_429.set()
+
+    policy = RetryPolicy(max_server_delay=0.3, on_retry=on_retry)
+    state.add_fault(Fault(status=429, headers={"Retry-After": "5"}))
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        first = asyncio.create_task(session.sim_cards.list(page_size=1))
+        await met_429.wait()
+        started = time.monotonic()
+        await session.sim_cards.list(page_size=1)
+        held_back = time.monotonic() - started
+        await first
+    assert [e.delay for e in events] == [0.3]
+    assert held_back >= 0.2
+    assert len(state.requests) == 3  # the 429, its retry, the second request: no second 429
