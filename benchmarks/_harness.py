@@ -24,13 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def emulator_process(*, size: int, latency: float, seed: int = 0) -> Iterator[str]:
+def emulator_process(
+    *, size: int, latency: float, seed: int = 0, max_codes: int | None = None
+) -> Iterator[str]:
     """Run the emulator as a process on 127.0.0.1 and a free port; yield its base URL."""
     command = [
         sys.executable, "-m", "telnyx_wireless_async.testing",
         "--port", "0", "--size", str(size), "--latency", str(latency),
         "--seed", str(seed), "--api-key", API_KEY,
     ]  # fmt: skip
+    if max_codes is not None:
+        command += ["--max-codes-per-request", str(max_codes)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None
