@@ -32,6 +32,9 @@ from telnyx_wireless_async.testing import (
     registration_code,
 )
 
+# pytester runs the plugin's own tests in a scratch directory.
+pytest_plugins = ["pytester"]
+
 KEY = "emulator-test-key"
 SIZE = 240  # one 250-card page holds everything, and UNAUTHORIZED_IMEI_INTERVAL fits 5 times
 SEED = 11
@@ -963,3 +966,97 @@ async def test_command_line_prints_the_url_and_serves_until_interrupted(
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
     assert process.returncode == 0, stderr.decode()
     assert secret.encode() not in stdout + stderr
+
+
+# -- the pytest plugin ----------------------------------------------------------------------
+
+PLUGIN = "telnyx_wireless_async.testing.pytest_plugin"
+_PLUGIN_TESTS = """
+import asyncio
+
+import pytest
+
+from telnyx_wireless_async import AsyncSession
+from telnyx_wireless_async.testing import Emulator, Fault
+
+{marker}
+async def test_session_reaches_the_emulator(telnyx_emulator, telnyx_session):
+    assert isinstance(telnyx_emulator, Emulator)
+    assert isinstance(telnyx_session, AsyncSession)
+    assert telnyx_emulator.url.startswith("http://127.0.0.1:")
+    assert telnyx_session.base_url == telnyx_emulator.url
+    page = await telnyx_session.sim_cards.list(page_size=3)
+    assert page.meta.total_results == {size}
+    # Retries never wait: a 30 s Retry-After would otherwise blow the timeout.
+    telnyx_emulator.state.add_fault(Fault(status=503, headers={{"Retry-After": "30"}}))
+    page = await asyncio.wait_for(telnyx_session.sim_cards.list(page_size=3), timeout=5)
+    assert len(page.data) == 3
+    assert len(telnyx_emulator.state.requests) == 3
+
+{marker}
+async def test_each_test_gets_a_fresh_emulator(telnyx_emulator):
+    assert telnyx_emulator.state.requests == []
+"""
+_INI = """
+[pytest]
+asyncio_mode = {mode}
+asyncio_default_fixture_loop_scope = function
+filterwarnings = error
+"""
+
+
+@pytest.mark.parametrize("mode", ["strict", "auto"])
+def test_plugin_enabled_in_conftest(pytester: pytest.Pytester, mode: str) -> None:
+    pytester.makeini(_INI.format(mode=mode))
+    pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]")
+    marker = "@pytest.mark.asyncio" if mode == "strict" else ""
+    pytester.makepyfile(_PLUGIN_TESTS.format(marker=marker, size=1000))
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2)
+
+
+def test_plugin_enabled_on_the_command_line_with_options(pytester: pytest.Pytester) -> None:
+    pytester.makeini(_INI.format(mode="auto"))
+    pytester.makeconftest(
+        """
+import pytest
+
+@pytest.fixture
+def telnyx_emulator_options():
+    return {"inventory_size": 7, "api_key": "plugin-key", "seed": 3}
+"""
+    )
+    pytester.makepyfile(_PLUGIN_TESTS.format(marker="", size=7))
+    result = pytester.runpytest("-p", PLUGIN)
+    result.assert_outcomes(passed=2)
+
+
+def test_plugin_is_not_loaded_unless_asked_for(pytester: pytest.Pytester) -> None:
+    pytester.makeini(_INI.format(mode="auto"))
+    pytester.makepyfile(_PLUGIN_TESTS.format(marker="", size=1000))
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*fixture 'telnyx_emulator' not found*"])
+
+
+def test_plugin_stops_the_emulator_after_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makeini(_INI.format(mode="auto"))
+    pytester.makeconftest(f"pytest_plugins = [{PLUGIN!r}]")
+    pytester.makepyfile(
+        """
+import aiohttp
+import pytest
+
+urls = []
+
+async def test_remember(telnyx_emulator):
+    urls.append(telnyx_emulator.url)
+
+async def test_gone_afterwards():
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await http.get(urls[0] + "/sim_cards")
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2)

@@ -1,11 +1,23 @@
 """An in-process emulator of the Telnyx Wireless SIM-card API, for testing without the real one.
 
 It serves ``GET /v2/sim_cards`` and ``POST /v2/actions/register/sim_cards`` over real HTTP from a
-deterministic synthetic inventory, and lets tests script faults, add latency and inspect every
-request it received. It is independent of the client in this package, so it can check it.
+deterministic synthetic inventory. Tests can script faults one by one (`Fault`), inject them at
+random but reproducibly from a seed (`FaultProfile`, which also sets a request rate limit),
+add latency, inspect every request it received, and count what it served and registered
+(`EmulatorStats`, also served at ``GET /_emulator/stats``). It is independent of the client in
+this package, so it can check it.
+
+Three ways to run it:
+
+- in-process: ``async with Emulator() as emulator:``, then
+  ``async with emulator.session() as telnyx:`` for a client pointed at it;
+- as a pytest plugin enabled by name, giving the fixtures ``telnyx_emulator`` and
+  ``telnyx_session``: ``pytest_plugins = ["telnyx_wireless_async.testing.pytest_plugin"]``;
+- as a process: ``python -m telnyx_wireless_async.testing --port 8080``.
 """
 
-from ._app import BASE_PATH, create_app
+from ._app import BASE_PATH, STATS_PATH, create_app
+from ._faults import MALFORMED_BODIES, FaultProfile, Outcome
 from ._inventory import (
     CARD_STATUSES,
     DEFAULT_TAG_POOL,
@@ -17,21 +29,31 @@ from ._inventory import (
     is_valid_registration_code,
     registration_code,
 )
+from ._ratelimit import RateLimiter, RateLimitStatus
 from ._server import Emulator
 from ._state import EmulatorState, Fault, RecordedRequest
+from ._stats import UNMATCHED_ROUTE, EmulatorStats
 
 __all__ = [
     "BASE_PATH",
     "CARD_STATUSES",
     "DEFAULT_TAG_POOL",
     "FILTER_STATUSES",
+    "MALFORMED_BODIES",
     "REGISTRATION_STATUSES",
+    "STATS_PATH",
     "UNAUTHORIZED_IMEI_INTERVAL",
+    "UNMATCHED_ROUTE",
     "CardQuery",
     "Emulator",
     "EmulatorState",
+    "EmulatorStats",
     "Fault",
+    "FaultProfile",
     "Inventory",
+    "Outcome",
+    "RateLimitStatus",
+    "RateLimiter",
     "RecordedRequest",
     "create_app",
     "is_valid_registration_code",

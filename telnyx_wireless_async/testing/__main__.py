@@ -1,7 +1,10 @@
 """Command line: serve the emulator until interrupted.
 
 Usage: ``python -m telnyx_wireless_async.testing --port 8080 [--host 127.0.0.1] [--size N]
-[--seed S] [--api-key K] [--latency SECONDS]``
+[--seed S] [--api-key K] [--latency SECONDS]`` plus the fault-profile options, e.g.
+``--fault-seed 7 --error-rate 0.05 --drop-rate 0.02 --rate-limit 100``; see ``--help``.
+
+It prints the API URL, then the URL of the stats endpoint, and serves until interrupted.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from ._faults import FaultProfile
 from ._server import Emulator
 
 
@@ -50,7 +54,138 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=0.0,
         help="seconds added to every request (default: %(default)s)",
     )
-    return parser.parse_args(argv)
+    faults = parser.add_argument_group(
+        "fault injection",
+        "Random faults, reproducible from --fault-seed, and a request rate limit. The fault "
+        "rates are fractions of all requests and must add up to at most 1.",
+    )
+    faults.add_argument(
+        "--fault-seed", type=int, default=0, help="seed of the fault sequence (default: 0)"
+    )
+    faults.add_argument(
+        "--latency-jitter",
+        type=float,
+        default=0.0,
+        help="up to this many more seconds per request, drawn at random (default: 0)",
+    )
+    faults.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.0,
+        help="fraction of requests answered with an error status (default: 0)",
+    )
+    faults.add_argument(
+        "--error-statuses",
+        type=_statuses,
+        default=(500, 502, 503),
+        help="comma-separated statuses those errors draw from (default: 500,502,503)",
+    )
+    faults.add_argument(
+        "--retry-after-rate",
+        type=float,
+        default=0.0,
+        help="fraction of those errors that carry Retry-After (default: 0)",
+    )
+    faults.add_argument(
+        "--retry-after",
+        type=int,
+        default=1,
+        help="the Retry-After they carry, in seconds (default: 1)",
+    )
+    faults.add_argument(
+        "--drop-rate",
+        type=float,
+        default=None,
+        help="fraction of requests whose connection is dropped, half before and half after "
+        "processing; --drop-before-rate and --drop-after-rate override it",
+    )
+    faults.add_argument(
+        "--drop-before-rate",
+        type=float,
+        default=None,
+        help="fraction of requests dropped before processing (default: 0)",
+    )
+    faults.add_argument(
+        "--drop-after-rate",
+        type=float,
+        default=None,
+        help="fraction of requests dropped after processing, unanswered (default: 0)",
+    )
+    faults.add_argument(
+        "--truncated-rate",
+        type=float,
+        default=0.0,
+        help="fraction of 2xx answers whose JSON body is cut partway (default: 0)",
+    )
+    faults.add_argument(
+        "--malformed-rate",
+        type=float,
+        default=0.0,
+        help="fraction of 2xx answers whose body is not the documented JSON (default: 0)",
+    )
+    faults.add_argument(
+        "--slow-body-rate",
+        type=float,
+        default=0.0,
+        help="fraction of answers whose body trickles in slowly (default: 0)",
+    )
+    faults.add_argument(
+        "--slow-body-seconds",
+        type=float,
+        default=5.0,
+        help="how long a slow body takes to arrive (default: 5)",
+    )
+    faults.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        help="most requests per window; over it, 429 (default: no limit)",
+    )
+    faults.add_argument(
+        "--rate-limit-window",
+        type=float,
+        default=1.0,
+        help="length of the fixed rate-limit window in seconds (default: 1)",
+    )
+    arguments = parser.parse_args(argv)
+    try:
+        arguments.fault_profile = _fault_profile(arguments)
+    except ValueError as exc:
+        parser.error(str(exc))
+    return arguments
+
+
+def _statuses(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(item) for item in text.split(",") if item.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated statuses, got {text!r}"
+        ) from None
+
+
+def _fault_profile(arguments: argparse.Namespace) -> FaultProfile:
+    half_drop = (arguments.drop_rate or 0.0) / 2
+    return FaultProfile(
+        seed=arguments.fault_seed,
+        latency_jitter=arguments.latency_jitter,
+        error_rate=arguments.error_rate,
+        error_statuses=arguments.error_statuses,
+        retry_after_rate=arguments.retry_after_rate,
+        retry_after=arguments.retry_after,
+        drop_before_rate=(
+            half_drop if arguments.drop_before_rate is None else arguments.drop_before_rate
+        ),
+        drop_after_rate=half_drop
+        if arguments.drop_after_rate is None
+        else arguments.drop_after_rate,
+        truncated_rate=arguments.truncated_rate,
+        malformed_rate=arguments.malformed_rate,
+        slow_body_rate=arguments.slow_body_rate,
+        slow_body_seconds=arguments.slow_body_seconds,
+        rate_limit=arguments.rate_limit,
+        rate_limit_window=arguments.rate_limit_window,
+    )
 
 
 async def _serve(arguments: argparse.Namespace) -> None:
@@ -67,8 +202,10 @@ async def _serve(arguments: argparse.Namespace) -> None:
         latency=arguments.latency,
         host=arguments.host,
         port=arguments.port,
+        fault_profile=arguments.fault_profile,
     ) as emulator:
         print(f"Telnyx Wireless emulator listening on {emulator.url}", flush=True)
+        print(f"Statistics at {emulator.stats_url}", flush=True)
         await stop.wait()
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
-import hmac
-import http
 import json
-import logging
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from multidict import MultiMapping
 
+from ._errors import (
+    ALREADY_REGISTERED,
+    BAD_REQUEST,
+    INVALID_CODE,
+    INVALID_JSON,
+    MISSING_PARAMETER,
+    ApiError,
+    error,
+)
 from ._inventory import (
     FILTER_STATUSES,
     REGISTRATION_STATUSES,
@@ -23,17 +27,19 @@ from ._inventory import (
     CardQuery,
     is_valid_registration_code,
 )
-from ._state import EmulatorState, Fault, RecordedRequest
+from ._middleware import CONTROL_PREFIX, emulation_middleware
+from ._state import EmulatorState
 
-__all__ = ["BASE_PATH", "STATE_KEY", "create_app"]
+__all__ = ["BASE_PATH", "STATE_KEY", "STATS_PATH", "create_app"]
 
 BASE_PATH = "/v2"
 """Path prefix of every route, as in ``https://api.telnyx.com/v2``."""
 
+STATS_PATH = CONTROL_PREFIX + "stats"
+"""Test-only endpoint serving `EmulatorStats.as_json` (no auth, no faults, not counted)."""
+
 STATE_KEY = web.AppKey("telnyx_wireless_emulator_state", EmulatorState)
 """Where ``create_app`` keeps the state in the application."""
-
-_LOGGER = logging.getLogger(__name__)
 
 _DEFAULT_PAGE_SIZE = 20
 _MAX_PAGE_SIZE = 250
@@ -41,43 +47,14 @@ _MAX_PAGE_SIZE = 250
 _INTEGER = re.compile(r"-?[0-9]+")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
-# Codes and titles from Telnyx's published API error catalogue.
-_AUTHENTICATION_FAILED = ("10009", "Authentication failed")
-_NOT_FOUND = ("10005", "Resource not found")
-_BAD_REQUEST = ("10015", "Bad Request")
-_MISSING_PARAMETER = ("10004", "Missing required parameter")
-_INVALID_JSON = ("10023", "Invalid JSON")
-_UNEXPECTED = ("10007", "Unexpected error")
-_INVALID_CODE = ("10006", "Invalid registration code")
-_ALREADY_REGISTERED = ("10012", "SIM card already registered")
-
-# What a scripted fault says when the test gives no body: (code, title, detail).
-_FAULT_ERRORS: dict[int, tuple[str, str, str]] = {
-    400: ("10015", "Bad Request", "The request was not well-formed."),
-    401: ("10009", "Authentication failed", "The authentication headers were missing or invalid."),
-    403: ("10010", "Authorization failed", "You are not permitted to perform this action."),
-    404: ("10005", "Resource not found", "The requested resource or URL does not exist."),
-    408: ("10008", "Request timeout", "The request timed out."),
-    422: ("10015", "Bad Request", "The request could not be processed."),
-    429: ("10011", "Too many requests", "Too many requests were made; slow down and retry later."),
-    500: ("10007", "Unexpected error", "Something went wrong on the server."),
-    504: ("10008", "Request timeout", "The request timed out."),
-}
-
-_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-class _ApiError(Exception):
-    """Raised by request parsing to answer with an errors body instead of a result."""
-
-    def __init__(self, status: int, errors: list[dict[str, Any]]) -> None:
-        super().__init__(status, errors)
-        self.status = status
-        self.errors = errors
-
 
 def create_app(state: EmulatorState) -> web.Application:
     """Build the emulator's aiohttp application around ``state``.
+
+    Besides the API under `BASE_PATH`, it serves ``GET /_emulator/stats``: the state's
+    `EmulatorStats` as JSON, for a test driving an emulator that runs as a separate process.
+    That endpoint needs no API key and is never delayed, faulted, rate-limited, recorded or
+    counted.
 
     Args:
         state: The account to serve; tests keep a reference to inspect and script it.
@@ -85,132 +62,16 @@ def create_app(state: EmulatorState) -> web.Application:
     Returns:
         An application ready for ``AppRunner`` or ``aiohttp.test_utils.TestServer``.
     """
-    app = web.Application(middlewares=[_emulation_middleware])
+    app = web.Application(middlewares=[emulation_middleware(state)])
     app[STATE_KEY] = state
     app.router.add_get(f"{BASE_PATH}/sim_cards", _list_sim_cards, allow_head=False)
     app.router.add_post(f"{BASE_PATH}/actions/register/sim_cards", _register_sim_cards)
+    app.router.add_get(STATS_PATH, _stats, allow_head=False)
     return app
 
 
-# -- cross-cutting behaviour ------------------------------------------------------------------
-
-
-@web.middleware
-async def _emulation_middleware(request: web.Request, handler: _Handler) -> web.StreamResponse:
-    """Record, delay, fault, authenticate and stamp every request around its route handler."""
-    state = request.app[STATE_KEY]
-    request_id = state.next_request_id()
-    state.in_flight += 1
-    state.max_in_flight = max(state.max_in_flight, state.in_flight)
-    try:
-        response = await _handle(request, handler, state)
-    finally:
-        state.in_flight -= 1
-    response.headers["x-request-id"] = request_id
-    return response
-
-
-async def _handle(
-    request: web.Request, handler: _Handler, state: EmulatorState
-) -> web.StreamResponse:
-    try:
-        body = await request.read()
-        state.requests.append(
-            RecordedRequest(
-                method=request.method,
-                path=request.path,
-                query=list(request.query.items()),
-                headers=dict(request.headers),
-                body=body,
-            )
-        )
-        if state.latency > 0:
-            await asyncio.sleep(state.latency)
-        fault = state.take_fault(request.method, request.path)
-        if fault is not None:
-            return _fault_response(request, fault)
-        _authenticate(request, state.api_key)
-        return await handler(request)
-    except _ApiError as exc:
-        return _error_response(exc.status, exc.errors)
-    except web.HTTPException as exc:
-        if exc.status in (404, 405):
-            # The real API has no method-specific routes to advertise, so it is all "not found".
-            detail = f"No route matches {request.method} {request.path}."
-            return _error_response(404, [_error(_NOT_FOUND, detail)])
-        code, title, detail = _fault_error(exc.status)
-        return _error_response(exc.status, [_error((code, title), detail)])
-    except Exception:
-        _LOGGER.exception("Emulator failed on %s %s", request.method, request.path)
-        return _error_response(500, [_error(_UNEXPECTED, "The emulator failed; see its log.")])
-
-
-def _authenticate(request: web.Request, api_key: str) -> None:
-    header = request.headers.get("Authorization")
-    if header is None:
-        detail = "The Authorization header is missing; send 'Authorization: Bearer <API key>'."
-        raise _ApiError(401, [_error(_AUTHENTICATION_FAILED, detail)])
-    scheme, _, token = header.partition(" ")
-    # The key is never echoed back: error details end up in client logs.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.strip().encode(errors="surrogateescape"), api_key.encode(errors="surrogateescape")
-    ):
-        detail = "The API key in the Authorization header is not valid."
-        raise _ApiError(401, [_error(_AUTHENTICATION_FAILED, detail)])
-
-
-def _fault_response(request: web.Request, fault: Fault) -> web.StreamResponse:
-    if fault.drop_connection:
-        transport = request.transport
-        if transport is not None:
-            transport.close()
-        # Never reaches the client: aiohttp treats the failed write to the closed transport as
-        # a premature client disconnect and logs it at debug level only, so no noise.
-        return web.Response(status=fault.status)
-    body = fault.body
-    response: web.Response
-    if isinstance(body, bytes | bytearray):
-        response = web.Response(body=bytes(body), status=fault.status)
-        response.content_type = "application/json"
-    else:
-        if body is None:
-            code, title, detail = _fault_error(fault.status)
-            body = {"errors": [_error((code, title), detail)]}
-        response = web.json_response(body, status=fault.status)
-    response.headers.update(fault.headers)
-    return response
-
-
-def _fault_error(status: int) -> tuple[str, str, str]:
-    known = _FAULT_ERRORS.get(status)
-    if known is not None:
-        return known
-    try:
-        title = http.HTTPStatus(status).phrase
-    except ValueError:
-        title = "Unexpected error"
-    return _UNEXPECTED[0], title, f"The server answered with HTTP {status}."
-
-
-def _error(
-    code_and_title: tuple[str, str],
-    detail: str,
-    *,
-    parameter: str | None = None,
-    pointer: str | None = None,
-) -> dict[str, Any]:
-    """Build one ``wireless_Error``."""
-    code, title = code_and_title
-    error: dict[str, Any] = {"code": code, "title": title, "detail": detail}
-    if parameter is not None:
-        error["source"] = {"parameter": parameter}
-    elif pointer is not None:
-        error["source"] = {"pointer": pointer}
-    return error
-
-
-def _error_response(status: int, errors: list[dict[str, Any]]) -> web.Response:
-    return web.json_response({"errors": errors}, status=status)
+async def _stats(request: web.Request) -> web.Response:
+    return web.json_response(request.app[STATE_KEY].stats.as_json())
 
 
 # -- GET /sim_cards -----------------------------------------------------------------------------
@@ -308,8 +169,8 @@ def _integer_parameter(
     return value
 
 
-def _bad_parameter(parameter: str, detail: str) -> _ApiError:
-    return _ApiError(400, [_error(_BAD_REQUEST, detail, parameter=parameter)])
+def _bad_parameter(parameter: str, detail: str) -> ApiError:
+    return ApiError(400, [error(BAD_REQUEST, detail, parameter=parameter)])
 
 
 # -- POST /actions/register/sim_cards -----------------------------------------------------------
@@ -335,10 +196,12 @@ async def _register_sim_cards(request: web.Request) -> web.Response:
         pointer = f"/registration_codes/{position}"
         if not is_valid_registration_code(code):
             detail = f"'{code}' is not a valid registration code."
-            errors.append(_error(_INVALID_CODE, detail, pointer=pointer))
+            errors.append(error(INVALID_CODE, detail, pointer=pointer))
+            state.stats.invalid_codes[code] += 1
         elif state.inventory.is_registered(code):
             detail = f"Registration code '{code}' has already been used."
-            errors.append(_error(_ALREADY_REGISTERED, detail, pointer=pointer))
+            errors.append(error(ALREADY_REGISTERED, detail, pointer=pointer))
+            state.stats.already_registered[code] += 1
         else:
             card = state.inventory.register(
                 code,
@@ -347,6 +210,7 @@ async def _register_sim_cards(request: web.Request) -> web.Response:
                 sim_card_group_id=registration.sim_card_group_id,
             )
             state.registered_codes.append(code)
+            state.stats.registrations[code] += 1
             data.append(card)
     return web.json_response({"data": data, "errors": errors}, status=202)
 
@@ -357,25 +221,25 @@ def _parse_registration(body: bytes, max_codes: int) -> _RegistrationRequest:
         payload = json.loads(body)
     except ValueError as exc:
         detail = f"The request body is not valid JSON: {exc}."
-        raise _ApiError(422, [_error(_INVALID_JSON, detail, pointer="")]) from exc
+        raise ApiError(422, [error(INVALID_JSON, detail, pointer="")]) from exc
     if not isinstance(payload, dict):
         detail = f"The body must be a JSON object, got {_json(payload)}."
-        raise _ApiError(422, [_error(_BAD_REQUEST, detail, pointer="")])
+        raise ApiError(422, [error(BAD_REQUEST, detail, pointer="")])
 
     errors: list[dict[str, Any]] = []
     codes: list[str] | None = None
     raw_codes = payload.get("registration_codes")
     if "registration_codes" not in payload:
         detail = "registration_codes is required."
-        errors.append(_error(_MISSING_PARAMETER, detail, pointer="/registration_codes"))
+        errors.append(error(MISSING_PARAMETER, detail, pointer="/registration_codes"))
     elif isinstance(raw_codes, list) and not raw_codes:
         detail = "registration_codes must hold at least one code, got []."
-        errors.append(_error(_BAD_REQUEST, detail, pointer="/registration_codes"))
+        errors.append(error(BAD_REQUEST, detail, pointer="/registration_codes"))
     elif isinstance(raw_codes, list) and len(raw_codes) > max_codes:
         detail = (
             f"{len(raw_codes)} registration codes were given; at most {max_codes} are accepted."
         )
-        errors.append(_error(_BAD_REQUEST, detail, pointer="/registration_codes"))
+        errors.append(error(BAD_REQUEST, detail, pointer="/registration_codes"))
     else:
         codes = _string_list(payload, "registration_codes", errors)
 
@@ -383,20 +247,20 @@ def _parse_registration(body: bytes, max_codes: int) -> _RegistrationRequest:
     if status not in REGISTRATION_STATUSES:
         expected = ", ".join(REGISTRATION_STATUSES)
         detail = f"Invalid status {_json(status)}; expected one of: {expected}."
-        errors.append(_error(_BAD_REQUEST, detail, pointer="/status"))
+        errors.append(error(BAD_REQUEST, detail, pointer="/status"))
 
     group_id = payload.get("sim_card_group_id")
     if "sim_card_group_id" in payload and not (
         isinstance(group_id, str) and _UUID.fullmatch(group_id)
     ):
         detail = f"Invalid SIM card group ID {_json(group_id)}; it must be a UUID."
-        errors.append(_error(_BAD_REQUEST, detail, pointer="/sim_card_group_id"))
+        errors.append(error(BAD_REQUEST, detail, pointer="/sim_card_group_id"))
 
     tags = _string_list(payload, "tags", errors) if "tags" in payload else []
 
     if errors or codes is None or tags is None:
         # Both lists are None only when an error explaining why was recorded.
-        raise _ApiError(422, errors)
+        raise ApiError(422, errors)
     return _RegistrationRequest(
         codes=codes,
         status=status,
@@ -414,13 +278,13 @@ def _string_list(
     value = payload[member]
     if not isinstance(value, list):
         detail = f"{member} must be an array of strings, got {_json(value)}."
-        errors.append(_error(_BAD_REQUEST, detail, pointer=f"/{member}"))
+        errors.append(error(BAD_REQUEST, detail, pointer=f"/{member}"))
         return None
     valid = True
     for position, item in enumerate(value):
         if not isinstance(item, str):
             detail = f"{member}[{position}] must be a string, got {_json(item)}."
-            errors.append(_error(_BAD_REQUEST, detail, pointer=f"/{member}/{position}"))
+            errors.append(error(BAD_REQUEST, detail, pointer=f"/{member}/{position}"))
             valid = False
     return value if valid else None
 

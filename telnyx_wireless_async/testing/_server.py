@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 from aiohttp import web
 
-from ._app import BASE_PATH, create_app
+from ._app import BASE_PATH, STATS_PATH, create_app
+from ._faults import FaultProfile
 from ._inventory import DEFAULT_TAG_POOL
 from ._state import EmulatorState
+
+if TYPE_CHECKING:
+    from telnyx_wireless_async import AsyncSession
 
 __all__ = ["Emulator"]
 
@@ -21,7 +26,8 @@ class Emulator:
     Example::
 
         async with Emulator(inventory_size=500) as emulator:
-            ...  # point a client at emulator.url with emulator.api_key
+            async with emulator.session() as telnyx:
+                page = await telnyx.sim_cards.list(page_size=250)
     """
 
     def __init__(
@@ -35,6 +41,8 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         tag_pool: Sequence[str] = DEFAULT_TAG_POOL,
+        fault_profile: FaultProfile | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Prepare an emulator; nothing listens until it is entered.
 
@@ -47,6 +55,9 @@ class Emulator:
             host: Interface to bind; loopback unless you mean to expose it.
             port: Port to bind; 0 picks a free one.
             tag_pool: Tags synthetic cards draw from.
+            fault_profile: Random faults and rate limit; None injects nothing. It can be
+                changed later through ``emulator.state.fault_profile``.
+            clock: Monotonic seconds driving the rate-limit window; tests pass a fake.
         """
         self._state = EmulatorState(
             api_key=api_key,
@@ -55,6 +66,8 @@ class Emulator:
             tag_pool=tag_pool,
             latency=latency,
             max_codes_per_request=max_codes_per_request,
+            fault_profile=fault_profile,
+            clock=clock,
         )
         self._host = host
         self._requested_port = port
@@ -87,10 +100,42 @@ class Emulator:
         Raises:
             RuntimeError: If the emulator is not running.
         """
+        return self._origin() + BASE_PATH
+
+    @property
+    def stats_url(self) -> str:
+        """URL of the test-only stats endpoint, e.g. ``http://127.0.0.1:54321/_emulator/stats``.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        return self._origin() + STATS_PATH
+
+    def _origin(self) -> str:
         if self._runner is None:
             raise RuntimeError("the emulator is not running; use 'async with Emulator()'")
         host = f"[{self._host}]" if ":" in self._host else self._host
-        return f"http://{host}:{self._port}{BASE_PATH}"
+        return f"http://{host}:{self._port}"
+
+    def session(self, **kwargs: Any) -> AsyncSession:
+        """Return an `AsyncSession` pointed at this emulator with its API key, not yet open.
+
+        Use it as ``async with emulator.session() as telnyx:``; the ``async with`` opens and
+        closes it.
+
+        Args:
+            **kwargs: Further `AsyncSession` options, e.g. ``timeout`` or ``retry``.
+
+        Returns:
+            The session.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        # Imported here so the emulator never depends on the client it is meant to check.
+        from telnyx_wireless_async import AsyncSession
+
+        return AsyncSession(api_key=self.api_key, base_url=self.url, **kwargs)
 
     async def start(self) -> None:
         """Bind the port and start serving.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ._faults import FaultDecision, FaultProfile, Outcome, draw_fault
 from ._inventory import DEFAULT_TAG_POOL, Inventory
+from ._ratelimit import RateLimiter
+from ._stats import EmulatorStats
 
 __all__ = ["EmulatorState", "Fault", "RecordedRequest"]
 
@@ -57,6 +62,7 @@ class RecordedRequest:
         query: Query parameters as decoded ``(key, value)`` pairs, in order, repeats kept.
         headers: Request headers.
         body: Raw request body.
+        outcome: How it was answered, an `Outcome`; None until that is decided.
     """
 
     method: str
@@ -64,6 +70,7 @@ class RecordedRequest:
     query: list[tuple[str, str]]
     headers: dict[str, str]
     body: bytes
+    outcome: Outcome | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +91,8 @@ class EmulatorState:
         in_flight: Requests being handled right now.
         max_in_flight: Highest ``in_flight`` seen so far.
         registered_codes: Every code registered, in order.
+        stats: Counts of what was served and registered.
+        clock: Monotonic seconds that drive the rate-limit window.
     """
 
     def __init__(
@@ -95,6 +104,8 @@ class EmulatorState:
         tag_pool: Sequence[str] = DEFAULT_TAG_POOL,
         latency: float = 0.0,
         max_codes_per_request: int = 1000,
+        fault_profile: FaultProfile | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Create the state of a fresh account.
 
@@ -105,6 +116,8 @@ class EmulatorState:
             tag_pool: Tags synthetic cards draw from.
             latency: Seconds every request waits before it is handled.
             max_codes_per_request: Most registration codes one request may carry.
+            fault_profile: Random faults and rate limit; None injects nothing.
+            clock: Monotonic seconds driving the rate-limit window; tests pass a fake.
         """
         self.api_key = api_key
         self.inventory = Inventory(size=inventory_size, seed=seed, tag_pool=tag_pool)
@@ -114,16 +127,58 @@ class EmulatorState:
         self.in_flight = 0
         self.max_in_flight = 0
         self.registered_codes: list[str] = []
+        self.stats = EmulatorStats()
+        self.clock = clock
         self._faults: list[_QueuedFault] = []
         self._request_count = 0
+        self._fault_profile = FaultProfile()
+        self._random = random.Random(0)
+        self._rate_limiter: RateLimiter | None = None
+        self.fault_profile = fault_profile if fault_profile is not None else FaultProfile()
 
     def __repr__(self) -> str:
         # The key stays out of reprs so it cannot leak into logs or assertion messages.
         return (
             f"EmulatorState(api_key='***', inventory={self.inventory!r}, "
             f"latency={self.latency}, requests={len(self.requests)}, "
-            f"pending_faults={len(self._faults)})"
+            f"pending_faults={len(self._faults)}, fault_profile={self._fault_profile!r})"
         )
+
+    @property
+    def fault_profile(self) -> FaultProfile:
+        """Random faults and rate limit applied to every request.
+
+        Assigning a profile restarts its random sequence from its seed and opens a fresh
+        rate-limit window, so a test that sets a profile and then sends requests always sees
+        the same faults.
+        """
+        return self._fault_profile
+
+    @fault_profile.setter
+    def fault_profile(self, profile: FaultProfile) -> None:
+        if not isinstance(profile, FaultProfile):
+            raise TypeError(f"fault_profile must be a FaultProfile, not {type(profile).__name__}")
+        self._fault_profile = profile
+        self._random = random.Random(profile.seed)
+        self._rate_limiter = (
+            None
+            if profile.rate_limit is None
+            # The lambda reads self.clock at call time, so replacing the clock takes effect.
+            else RateLimiter(
+                limit=profile.rate_limit,
+                window=profile.rate_limit_window,
+                clock=lambda: self.clock(),
+            )
+        )
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The request counter of the profile's rate limit, or None when there is none."""
+        return self._rate_limiter
+
+    def draw_fault(self) -> FaultDecision:
+        """Draw the fate of the next request to arrive, from the profile's random sequence."""
+        return draw_fault(self._random, self._fault_profile)
 
     def add_fault(self, fault: Fault) -> None:
         """Queue ``fault`` for the next ``fault.times`` requests it matches."""
