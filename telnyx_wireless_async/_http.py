@@ -74,12 +74,16 @@ def build_headers(api_key: str) -> dict[str, str]:
     }
 
 
-def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+def retry_after_seconds(
+    headers: Mapping[str, str], *, rate_limited: bool = True, now: float | None = None
+) -> float | None:
     """Read how long the server asks us to wait, in seconds, or None.
 
-    ``Retry-After`` (delay-seconds or an HTTP date) wins; otherwise
-    ``x-ratelimit-reset``, which Telnyx documents as seconds until the limit resets.
-    A value that cannot be read is ignored rather than trusted.
+    ``Retry-After`` (delay-seconds or an HTTP date) wins; otherwise, for a 429
+    (`rate_limited`), ``x-ratelimit-reset``, which Telnyx documents as seconds until
+    the limit resets. The rate-limit headers ride on every response, so on any other
+    error the reset time says nothing about when to retry. A value that cannot be
+    read is ignored rather than trusted.
     """
     now = time.time() if now is None else now
     retry_after = headers.get("Retry-After")
@@ -95,7 +99,7 @@ def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None)
             when = None
         if when is not None and when.tzinfo is not None:
             return max(0.0, when.timestamp() - now)
-    reset = headers.get("x-ratelimit-reset")
+    reset = headers.get("x-ratelimit-reset") if rate_limited else None
     if reset is not None:
         try:
             return max(0.0, float(reset.strip()))
@@ -135,7 +139,7 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
         status=status,
         errors=errors,
         request_id=request_id,
-        retry_after=retry_after_seconds(headers),
+        retry_after=retry_after_seconds(headers, rate_limited=status == 429),
         body=body,
     )
 

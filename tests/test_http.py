@@ -54,6 +54,17 @@ def test_retry_after_seconds(given: dict[str, str], expected: float | None) -> N
     assert retry_after_seconds(CIMultiDict(given), now=NOW) == expected
 
 
+def test_ratelimit_reset_is_no_retry_hint_on_other_errors() -> None:
+    given = CIMultiDict({"x-ratelimit-reset": "9"})
+    assert retry_after_seconds(given, rate_limited=False, now=NOW) is None
+    with pytest.raises(APIStatusError) as caught:
+        decipher_response(503, headers(x_ratelimit_reset="9"), b"", len)
+    assert caught.value.retry_after is None
+    with pytest.raises(APIStatusError) as caught:
+        decipher_response(503, headers(retry_after="4", x_ratelimit_reset="9"), b"", len)
+    assert caught.value.retry_after == 4.0
+
+
 def test_success_body_goes_to_the_parser() -> None:
     body = json.dumps({"data": [1, 2]}).encode()
     assert decipher_response(200, headers(), body, lambda p: p["data"]) == [1, 2]
