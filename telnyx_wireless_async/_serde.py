@@ -18,8 +18,10 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+import attrs
 import cattrs
 from cattrs.errors import BaseValidationError
+from cattrs.gen import make_dict_structure_fn
 
 from telnyx_wireless_async.models import ErrorDetail, SimCard, SimCardPage
 
@@ -140,6 +142,23 @@ def _make_tuple_hook(cl: Any) -> Any:
     return structure
 
 
+def _make_object_hook(cl: Any, converter: cattrs.Converter) -> Any:
+    """Structure an attrs class from a JSON object, and from nothing else.
+
+    cattrs' generated function only asks ``name in o`` and ``o[name]``, which a
+    string answers too: ``"data": "oops"`` would become cards with every field
+    missing instead of an error.
+    """
+    hook = make_dict_structure_fn(cl, converter)
+
+    def structure(value: Any, _: Any) -> Any:
+        if type(value) is not dict:
+            raise TypeError(f"expected a JSON object, got {value!r:.40}")
+        return hook(value, cl)
+
+    return structure
+
+
 def make_converter(*, strict: bool = False) -> cattrs.Converter:
     """Build a converter for the models.
 
@@ -157,6 +176,7 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda t: _lenient_enum(t) is not None, _make_lenient_enum_hook
     )
+    converter.register_structure_hook_factory(attrs.has, _make_object_hook)
     converter.register_structure_hook_factory(
         lambda t: _homogeneous_tuple_of(t) is not None, _make_tuple_hook
     )

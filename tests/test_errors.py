@@ -112,6 +112,10 @@ async def test_error_body_that_is_not_json_still_gives_the_status_error(
         b"not json at all",
         b'{"data": [], "meta": {"page_number": "one"}}',  # wrong type
         b'{"data": {"id": 1}}',  # no meta, data not a list
+        b'{"data": "oops", "meta": {"page_number": 1, "page_size": 20, "total_pages": 1,'
+        b' "total_results": 1}}',  # a string where the cards belong
+        b'{"data": [{"status": "enabled"}], "meta": {"page_number": 1, "page_size": 20,'
+        b' "total_pages": 1, "total_results": 1}}',  # a string where an object belongs
         b"[]",
         b"",
     ],
