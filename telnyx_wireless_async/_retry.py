@@ -1,7 +1,9 @@
 """The retry policy; the only module that imports backoff.
 
-What is retried: connection errors and timeouts, and the statuses 408, 429 and 5xx.
-Every other 4xx means the request itself is wrong and is never retried.
+What is retried: connection errors and timeouts, the statuses 408, 429 and 5xx, and
+a success whose body cannot be read (cut short or not the documented JSON, as a
+faulty proxy may send it). Every other 4xx means the request itself is wrong and is
+never retried.
 
 How long we wait: exponential backoff with full jitter (a random delay between 0
 and ``initial_delay * 2**n``, capped at ``max_delay``), unless the server said how
@@ -22,7 +24,12 @@ import backoff
 from attrs import field, frozen
 from attrs.validators import ge, gt, instance_of
 
-from telnyx_wireless_async.errors import APIConnectionError, APIStatusError, TelnyxError
+from telnyx_wireless_async.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    TelnyxError,
+)
 
 __all__ = ["RetryEvent", "RetryPolicy", "call_with_retries", "is_retryable"]
 
@@ -82,7 +89,7 @@ class RetryPolicy:
 
 def is_retryable(error: BaseException) -> bool:
     """Tell whether `error` is worth another try of the same request."""
-    if isinstance(error, APIConnectionError):
+    if isinstance(error, APIConnectionError | APIResponseValidationError):
         return True
     if isinstance(error, APIStatusError):
         return error.status in _RETRYABLE_STATUSES or error.status >= 500

@@ -10,6 +10,7 @@ import pytest
 
 from telnyx_wireless_async import (
     APIConnectionError,
+    APIResponseValidationError,
     AsyncSession,
     AuthenticationError,
     BadRequestError,
@@ -94,6 +95,16 @@ async def test_dropped_connection_is_retried(
     (event,) = retry_events
     assert isinstance(event.error, APIConnectionError)
     assert len(state.requests) == 3
+
+
+async def test_unreadable_success_body_is_retried(
+    session: AsyncSession, state: EmulatorState, retry_events: list[RetryEvent]
+) -> None:
+    state.add_fault(Fault(status=200, body=b'{"data": [{"id": "6a09'))
+    page = await session.sim_cards.list(page_size=4)
+    assert len(page.data) == 4
+    (event,) = retry_events
+    assert isinstance(event.error, APIResponseValidationError)
 
 
 async def test_register_is_retried_after_503(session: AsyncSession, state: EmulatorState) -> None:
