@@ -4,11 +4,12 @@ Retry policy for a register request (a POST that is not idempotent):
 
 - 429, 408 and a refused connection prove the request was not processed, so a
   retry is safe and its answer is taken as it is.
-- A timeout, a dropped or reset connection, or a 5xx may come after the server
-  registered the codes. The request is still retried (the API refuses to register
-  a code twice, so a retry cannot double-register), but in the answer to such a
-  retry an "already registered" error may be our own lost success: those codes
-  are reported as unknown, with that reason, never as plain failures.
+- A timeout, a dropped or reset connection, a 5xx or an unreadable body may come
+  after the server registered the codes. The request is still retried (the API
+  refuses to register a code twice, so a retry cannot double-register), and in the
+  answer to such a retry an "already registered" error is most likely our own lost
+  success: those codes count as registered, listed apart in
+  ``already_registered_on_retry``, never as failures.
 - A request that fails for good leaves its codes unknown; a 4xx other than those
   above means the API refused the whole request: its codes fail with its error.
 """

@@ -31,10 +31,6 @@ UNSETTLED_BY_RESPONSE = (
     "the response returned fewer cards than codes it did not refuse, so which codes "
     "were registered cannot be told"
 )
-ALREADY_REGISTERED_AFTER_RETRY = (
-    "already registered, in answer to a retry: the earlier attempt, whose answer was "
-    "lost, may have registered it"
-)
 
 
 def _code_index(error: ErrorDetail, count: int) -> int | None:
@@ -124,15 +120,19 @@ def is_already_registered(error: ErrorDetail) -> bool:
 
 
 def settle_after_ambiguous_retry(result: RegistrationResult) -> RegistrationResult:
-    """Move "already registered" failures to `unknown`: our lost attempt may have done it."""
-    moved = [f for f in result.failed if is_already_registered(f.error)]
+    """Count "already registered" failures as registered, flagged as such.
+
+    Used on the answer to a retry of a request that may have been processed: the
+    lost attempt most likely registered those codes, so they are no failures.
+    """
+    moved = tuple(f.registration_code for f in result.failed if is_already_registered(f.error))
     if not moved:
         return result
-    unsettled = all_unknown((f.registration_code for f in moved), ALREADY_REGISTERED_AFTER_RETRY)
     return attrs.evolve(
         result,
+        registered_codes=result.registered_codes + moved,
+        already_registered_on_retry=result.already_registered_on_retry + moved,
         failed=tuple(f for f in result.failed if not is_already_registered(f.error)),
-        unknown=result.unknown + unsettled.unknown,
     )
 
 
@@ -142,18 +142,21 @@ def merge_results(
     """Combine the results of several chunks into one ledger."""
     cards: list[Any] = []
     registered: list[str] = []
+    on_retry: list[str] = []
     failed: list[RegistrationFailure] = []
     unknown: list[UnsettledCode] = []
     unattributed: list[ErrorDetail] = []
     for result in results:
         cards.extend(result.cards)
         registered.extend(result.registered_codes)
+        on_retry.extend(result.already_registered_on_retry)
         failed.extend(result.failed)
         unknown.extend(result.unknown)
         unattributed.extend(result.unattributed_errors)
     return RegistrationResult(
         cards=tuple(cards),
         registered_codes=tuple(registered),
+        already_registered_on_retry=tuple(on_retry),
         failed=tuple(failed),
         unknown=tuple(unknown),
         duplicates=tuple(duplicates),

@@ -228,19 +228,24 @@ class RegistrationResult:
     `unknown`, so their lengths add up to the number of unique codes.
 
     Attributes:
-        cards: The SIM cards the API registered.
-        registered_codes: Codes that were registered.
+        cards: The SIM cards the API returned as registered.
+        registered_codes: Codes that are registered, `already_registered_on_retry`
+            included.
+        already_registered_on_retry: Codes in `registered_codes` for which the API
+            answered "already registered" to a retry of a request that may have been
+            processed (after a timeout, a dropped connection or a 5xx): the lost
+            attempt most likely registered them, but the API cannot say, and returns
+            no card for them.
         failed: Codes the API refused, each with its error.
         unknown: Codes whose outcome is not known, each with the reason: a request
-            that failed after all its retries, a response that did not settle them,
-            or an "already registered" answer to a retry of a request that may have
-            registered them itself.
+            that failed after all its retries, or a response that did not settle them.
         duplicates: Codes given more than once (each was sent once).
         unattributed_errors: Errors the API returned that name no code.
     """
 
     cards: tuple[SimCard, ...] = ()
     registered_codes: tuple[str, ...] = ()
+    already_registered_on_retry: tuple[str, ...] = ()
     failed: tuple[RegistrationFailure, ...] = ()
     unknown: tuple[UnsettledCode, ...] = ()
     duplicates: tuple[str, ...] = ()

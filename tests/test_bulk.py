@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 
 from telnyx_wireless_async import (
+    APIConnectionError,
     AsyncSession,
     RegistrationLedger,
     RegistrationResult,
+    RetryEvent,
     RetryPolicy,
 )
-from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+from telnyx_wireless_async.testing import EmulatorState, Fault, FaultProfile, registration_code
 
 from .conftest import API_KEY, no_other_tasks
 
@@ -116,21 +118,31 @@ async def test_chunk_failing_for_good_lands_in_unknown(base_url: str, state: Emu
     assert sorted(state.registered_codes) == sorted(codes[100:])
 
 
-async def test_already_registered_after_an_ambiguous_failure_is_unknown_not_failed(
-    session: AsyncSession, state: EmulatorState
+async def test_lost_success_counts_as_registered_and_is_flagged(
+    base_url: str, state: EmulatorState
 ) -> None:
-    # What a lost success looks like: the first attempt registered `lost`, but its answer
-    # never arrived (a 503 here), so the retry is told they are registered already.
-    lost = [registration_code(n) for n in range(40)]
-    fresh = [registration_code(n) for n in range(40, 60)]
-    await session.sim_cards.register(lost)
-    state.add_fault(Fault(status=503, path=REGISTER))
-    result = await session.sim_cards.register(lost + fresh, chunk_size=100)
-    assert_partition(result, lost + fresh)
+    # The server registers the chunk, then drops the connection before answering: the
+    # retry is told the codes are registered already. They are ours, not failures.
+    state.fault_profile = FaultProfile(drop_after_rate=1.0)
+    retries: list[RetryEvent] = []
+
+    def heal(event: RetryEvent) -> None:
+        retries.append(event)
+        state.fault_profile = FaultProfile()  # no faults: the retry gets a normal answer
+
+    policy = RetryPolicy(wait=False, on_retry=heal)
+    codes = [registration_code(n) for n in range(60)]
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        result = await session.sim_cards.register(codes, chunk_size=100)
+    assert isinstance(retries[0].error, APIConnectionError)
+    assert_partition(result, codes)
     assert result.failed == ()
-    assert sorted(result.unknown_codes) == sorted(lost)
-    assert all("already registered" in u.reason for u in result.unknown)
-    assert sorted(result.registered_codes) == sorted(fresh)
+    assert result.unknown == ()
+    assert sorted(result.registered_codes) == sorted(codes)
+    assert sorted(result.already_registered_on_retry) == sorted(codes)
+    assert result.cards == ()  # the API returns no card for them
+    assert state.stats.registrations == dict.fromkeys(codes, 1)
+    assert sorted(state.stats.already_registered) == sorted(codes)
 
 
 async def test_already_registered_after_a_429_is_a_plain_failure(
