@@ -35,6 +35,7 @@ __all__ = [
     "decipher_response",
     "error_from_response",
     "package_version",
+    "rate_limit_pause",
     "retry_after_seconds",
 ]
 
@@ -105,6 +106,20 @@ def retry_after_seconds(
             return max(0.0, float(reset.strip()))
         except ValueError:
             return None
+    return None
+
+
+def rate_limit_pause(status: int, headers: Mapping[str, str]) -> float | None:
+    """Return how long every request should hold back after this response, or None.
+
+    After a 429, until the reset. After any answer that says no request is left in
+    the window (``x-ratelimit-remaining: 0``), until the reset too: the next request
+    would only meet a 429.
+    """
+    if status == 429:
+        return retry_after_seconds(headers)
+    if headers.get("x-ratelimit-remaining", "").strip() == "0":
+        return retry_after_seconds(headers, rate_limited=True)
     return None
 
 

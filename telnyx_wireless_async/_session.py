@@ -10,9 +10,10 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import aiohttp
+from multidict import CIMultiDictProxy
 from yarl import URL
 
-from telnyx_wireless_async._http import build_headers, decipher_response, retry_after_seconds
+from telnyx_wireless_async._http import build_headers, decipher_response, rate_limit_pause
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
@@ -90,7 +91,7 @@ class AsyncSession:
         self._http = http_session
         self._owns_http = http_session is None
         self._state = _State.UNOPENED
-        # After a 429 every request of the session waits for the reset, not just the one.
+        # Paces every request of the session by the server's rate-limit headers.
         self._throttle = Throttle()
         self.sim_cards = SimCards(self)
         """SIM card operations: list and register."""
@@ -175,9 +176,7 @@ class AsyncSession:
         url = self._base_url + path
         policy = retry or self._retry
 
-        async def send() -> T:
-            if policy.wait:
-                await self._throttle.wait()
+        async def exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
             try:
                 async with http.request(
                     method,
@@ -187,7 +186,7 @@ class AsyncSession:
                     headers=self._headers,
                     timeout=self._timeout,
                 ) as response:
-                    body = await response.read()
+                    return response.status, response.headers, await response.read()
             except aiohttp.ConnectionTimeoutError as exc:
                 raise APITimeoutError(
                     f"{method} {path}: connecting timed out after {self._timeout.total} s",
@@ -203,17 +202,29 @@ class AsyncSession:
                 ) from exc
             except aiohttp.ClientError as exc:
                 raise APIConnectionError(f"{method} {path} failed: {exc!r}") from exc
-            if response.status == 429:
-                hint = retry_after_seconds(response.headers)
-                if hint is not None:
-                    self._throttle.pause(min(hint, policy.max_server_delay))
+
+        async def paced_exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
+            if not policy.wait:
+                return await exchange()
+            await self._throttle.acquire()
+            status: int | None = None
+            headers: Mapping[str, str] = {}
+            try:
+                status, headers, body = await exchange()
+            finally:
+                pause = rate_limit_pause(status, headers) if status is not None else None
+                if pause is not None:
+                    pause = min(pause, policy.max_server_delay)
+                self._throttle.release(status, headers, pause)
+            return status, headers, body
+
+        async def send() -> T:
+            status, headers, body = await paced_exchange()
             if len(body) >= OFFLOAD_BODY_BYTES:
                 # Decoding a full page costs milliseconds of CPU; on the loop, pages that
                 # arrive together would stall it for their sum. In a worker thread the GIL
                 # hands the loop a turn at least every switch interval (5 ms).
-                return await asyncio.to_thread(
-                    decipher_response, response.status, response.headers, body, parse
-                )
-            return decipher_response(response.status, response.headers, body, parse)
+                return await asyncio.to_thread(decipher_response, status, headers, body, parse)
+            return decipher_response(status, headers, body, parse)
 
         return await call_with_retries(policy, send)

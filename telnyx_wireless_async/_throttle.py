@@ -1,36 +1,101 @@
-"""A session-wide pause after a 429, so concurrent requests stop together.
+"""Session-wide pacing by the server's rate-limit headers, so concurrent requests stop together.
 
-Without it, each of N concurrent requests would meet the rate limit on its own,
-retry on its own schedule, and keep the limit exhausted for all of them.
+Telnyx stamps ``x-ratelimit-limit``, ``x-ratelimit-remaining`` and
+``x-ratelimit-reset`` on its answers. Without pacing, each of N concurrent requests
+would meet the limit on its own, retry on its own schedule, and keep the limit
+exhausted for all of them: some requests lose every round and run out of tries.
+
+So the session keeps one `Throttle`:
+
+- after a 429, or an answer saying nothing is left in the window, every request
+  waits until the reset (``Retry-After`` or ``x-ratelimit-reset``);
+- after that pause, at most ``x-ratelimit-limit`` requests start before an answer
+  says how many are left;
+- an answer with ``x-ratelimit-remaining: R`` lets at most R minus the requests
+  still in flight start before the next answer.
+
+Without those headers it does nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 __all__ = ["Throttle"]
 
 
+def _header_int(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    if value is None:
+        return None
+    try:
+        return max(0, int(value.strip()))
+    except ValueError:
+        return None
+
+
 class Throttle:
-    """Holds every request of a session back until the server's reset time has passed."""
+    """Holds requests back while the server's rate-limit window is spent."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._until = 0.0
+        # Requests that may still start before the next answer; None: no limit known.
+        self._budget: int | None = None
+        self._limit: int | None = None
+        self._in_flight = 0
+        self._changed: asyncio.Event | None = None
+
+    @property
+    def remaining_pause(self) -> float:
+        """Seconds left in the current pause, or 0."""
+        return max(0.0, self._until - self._clock())
 
     def pause(self, seconds: float) -> None:
         """Hold requests back for `seconds` from now (a later deadline wins)."""
         self._until = max(self._until, self._clock() + seconds)
+        self._budget = 0
 
-    @property
-    def remaining(self) -> float:
-        """Seconds left in the current pause, or 0."""
-        return max(0.0, self._until - self._clock())
+    async def acquire(self) -> None:
+        """Wait until a request may start, and count it as in flight."""
+        while True:
+            if (delay := self.remaining_pause) > 0:
+                await asyncio.sleep(delay)
+                continue
+            if self._until:
+                # The window has reset: a full window's worth may start.
+                self._until = 0.0
+                self._budget = self._limit
+            if self._budget == 0 and self._in_flight == 0:
+                # No answer is coming to tell us more: stop guessing.
+                self._budget = None
+            if self._budget is None or self._budget > 0:
+                if self._budget is not None:
+                    self._budget -= 1
+                self._in_flight += 1
+                return
+            if self._changed is None or self._changed.is_set():
+                self._changed = asyncio.Event()
+            await self._changed.wait()
 
-    async def wait(self) -> None:
-        """Return once no pause is in force."""
-        # A loop, not an Event: a later 429 may push the deadline while we sleep.
-        while (delay := self.remaining) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(delay)
+    def release(self, status: int | None, headers: Mapping[str, str], pause: float | None) -> None:
+        """Count a request as done and learn from its answer.
+
+        Args:
+            status: The answer's status, or None when there was no answer.
+            headers: The answer's headers (empty without an answer).
+            pause: How long everyone should wait, if the answer says so.
+        """
+        self._in_flight -= 1
+        limit = _header_int(headers, "x-ratelimit-limit")
+        if limit is not None:
+            self._limit = limit
+        remaining = _header_int(headers, "x-ratelimit-remaining")
+        if pause is not None:
+            self.pause(pause)
+        elif remaining is not None and not self._until:
+            self._budget = max(0, remaining - self._in_flight)
+        if self._changed is not None:
+            self._changed.set()
