@@ -54,6 +54,12 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=0.0,
         help="seconds added to every request (default: %(default)s)",
     )
+    parser.add_argument(
+        "--max-codes-per-request",
+        type=int,
+        default=1000,
+        help="most registration codes one request may carry (default: %(default)s)",
+    )
     faults = parser.add_argument_group(
         "fault injection",
         "Random faults, reproducible from --fault-seed, and a request rate limit. The fault "
@@ -200,6 +206,7 @@ async def _serve(arguments: argparse.Namespace) -> None:
         inventory_size=arguments.size,
         seed=arguments.seed,
         latency=arguments.latency,
+        max_codes_per_request=arguments.max_codes_per_request,
         host=arguments.host,
         port=arguments.port,
         fault_profile=arguments.fault_profile,
