@@ -1,0 +1,99 @@
+"""The ``telnyx-wireless`` command line (also ``python -m telnyx_wireless_async``).
+
+Commands: ``sims`` streams the inventory, ``register`` registers the cards behind a file of
+codes resumably, ``emulator`` serves the bundled emulator, ``demo`` shows it all working.
+See ``telnyx-wireless --help`` for the options and exit statuses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from telnyx_wireless_async.cli._errors import ExitCode, UsageError, describe_api_error, one_line
+from telnyx_wireless_async.cli._parser import PROG, build_parser
+from telnyx_wireless_async.errors import TelnyxError
+
+__all__ = ["ExitCode", "main"]
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    # Imported on demand, so `--help` and `emulator` do not load what they do not use.
+    if name == "sims":
+        from telnyx_wireless_async.cli._sims import run
+    elif name == "register":
+        from telnyx_wireless_async.cli._register import run
+    elif name == "emulator":
+        from telnyx_wireless_async.cli._emulator import run
+    else:
+        from telnyx_wireless_async.cli._demo import run
+    return run
+
+
+class _LogFormatter(logging.Formatter):
+    """``telnyx-wireless: warning: ...``, like the error lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{PROG}: {record.levelname.lower()}: {one_line(record.getMessage())}"
+
+
+def _configure_logging(debug: bool) -> None:
+    logger = logging.getLogger("telnyx_wireless_async")
+    if not any(isinstance(h.formatter, _LogFormatter) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_LogFormatter())
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def _fail(message: str, status: ExitCode) -> int:
+    sys.stderr.write(f"{PROG}: error: {one_line(message)}\n")
+    return status
+
+
+def _silence_stdout() -> None:
+    """After the reader of stdout went away, make the interpreter's final flush harmless."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: The arguments after the program name; None reads ``sys.argv``.
+
+    Returns:
+        The exit status (see `ExitCode`): 0 success, 1 unexpected error, 2 usage error,
+        3 API error, 4 partial failure, 130 interrupted.
+    """
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.debug)
+    base_url = args.base_url or os.environ.get("TELNYX_BASE_URL") or "the API"
+    try:
+        status = _command(args.command)(args)
+        sys.stdout.flush()
+    except UsageError as exc:
+        return _fail(str(exc), ExitCode.USAGE)
+    except TelnyxError as exc:
+        if args.debug:
+            raise
+        return _fail(describe_api_error(exc, base_url), ExitCode.API)
+    except BrokenPipeError:
+        # `telnyx-wireless sims | head`: the reader has all it wanted.
+        _silence_stdout()
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    except Exception as exc:
+        if args.debug:
+            raise
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            ExitCode.INTERNAL,
+        )
+    return status

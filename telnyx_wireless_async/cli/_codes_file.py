@@ -1,0 +1,116 @@
+"""Read registration codes from a file: one per line, or one column of a CSV file.
+
+Blank lines and lines whose first non-blank character is ``#`` are skipped. A file whose first
+remaining line has a comma, or is a known column name, is CSV with a header row. Every code
+must be 10 digits; the first that is not stops the reading with its line number, before
+anything is sent.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+from attrs import frozen
+
+from telnyx_wireless_async.cli._errors import UsageError
+
+__all__ = ["CODE_COLUMNS", "CodesFile", "read_codes"]
+
+CODE_COLUMNS = ("registration_code", "registration_codes", "code", "codes")
+"""Column names taken for the codes, in this order, when ``--column`` is not given."""
+
+
+@frozen(kw_only=True)
+class CodesFile:
+    """The codes a file holds.
+
+    Attributes:
+        codes: Every code, in file order, repeats included.
+        column: The CSV column they came from, or None for a plain list.
+    """
+
+    codes: tuple[str, ...]
+    column: str | None
+
+
+def _read_text(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8-sig") as file:
+            return file.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{_name(path)} is not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _name(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _is_code(text: str) -> bool:
+    return len(text) == 10 and text.isascii() and text.isdigit()
+
+
+def _check(path: str, number: int, code: str) -> str:
+    if not _is_code(code):
+        where = f"standard input, line {number}" if path == "-" else f"{path}:{number}"
+        raise UsageError(f"{where}: {code!r} is not a registration code (10 digits)")
+    return code
+
+
+def _column_index(path: str, header: list[str], column: str | None) -> int:
+    names = [name.strip().lower() for name in header]
+    wanted = [column.strip().lower()] if column is not None else list(CODE_COLUMNS)
+    for name in wanted:
+        if name in names:
+            return names.index(name)
+    found = ", ".join(repr(name.strip()) for name in header)
+    if column is not None:
+        raise UsageError(f"{_name(path)} has no column {column!r} (its columns: {found})")
+    raise UsageError(
+        f"{_name(path)} has no registration_code or code column (its columns: {found}); "
+        "name the column with --column"
+    )
+
+
+def read_codes(path: str, *, column: str | None = None) -> CodesFile:
+    """Read the codes in `path` (``-`` for standard input).
+
+    Args:
+        path: The file.
+        column: The CSV column holding the codes; None takes the first of `CODE_COLUMNS`.
+
+    Raises:
+        UsageError: The file cannot be read, holds no codes, lacks the column, or holds
+            something that is not a 10-digit code.
+    """
+    lines = [
+        (number, line.strip())
+        for number, line in enumerate(_read_text(path).splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines:
+        raise UsageError(f"{_name(path)} holds no registration codes")
+
+    first = lines[0][1]
+    wanted = (column or "").strip().lower()
+    is_header = "," in first or (not _is_code(first) and first.lower() in (*CODE_COLUMNS, wanted))
+    if column is not None and not is_header:
+        raise UsageError(f"--column {column} was given, but {_name(path)} has no header row")
+    if not is_header:
+        return CodesFile(codes=tuple(_check(path, n, text) for n, text in lines), column=None)
+
+    rows = csv.reader(text for _, text in lines)
+    header = next(rows)
+    index = _column_index(path, header, column)
+    codes = []
+    for (number, _), row in zip(lines[1:], rows, strict=False):
+        cell = row[index].strip() if index < len(row) else ""
+        if cell:
+            codes.append(_check(path, number, cell))
+    if not codes:
+        raise UsageError(f"{_name(path)} holds no registration codes in column {header[index]!r}")
+    return CodesFile(codes=tuple(codes), column=header[index].strip())

@@ -1,0 +1,357 @@
+"""The command line's grammar: global options, the four commands and their options."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from collections.abc import Callable
+from typing import NoReturn
+
+from telnyx_wireless_async import __version__
+from telnyx_wireless_async.models import RegistrationStatus, SimCardStatusFilter
+from telnyx_wireless_async.resources.sim_cards import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_CONCURRENCY,
+    MAX_CHUNK_SIZE,
+    MAX_CONCURRENCY,
+)
+
+__all__ = ["PROG", "build_parser"]
+
+PROG = "telnyx-wireless"
+
+DEFAULT_PAGE_SIZE = 250
+MAX_PAGE_SIZE = 250
+DEFAULT_TIMEOUT = 30.0
+
+EPILOG = """\
+Global options may come before or after the command.
+
+exit status:
+  0    success
+  1    unexpected error (a bug, or the output could not be written)
+  2    usage error: bad option, or an input file that is missing, unreadable,
+       empty or malformed (nothing was sent)
+  3    API error: the API could not be reached, refused the key, or failed
+  4    partial failure: some registration codes failed or have no known outcome
+       (see the ledger; run the same command again to resume)
+  130  interrupted (Ctrl-C)
+
+environment:
+  TELNYX_API_KEY   the API key, unless --api-key is given
+  TELNYX_BASE_URL  the API root, unless --base-url is given
+                   (default: https://api.telnyx.com/v2)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` that reports a mistake in one line of stderr, then exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _int_range(low: int, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+        if not value >= 0 or (value == 0 and not allow_zero) or value == float("inf"):
+            kind = "zero or more" if allow_zero else "more than zero"
+            raise argparse.ArgumentTypeError(f"must be {kind} seconds, got {text!r}")
+        return value
+
+    return parse
+
+
+def _group_id(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a SIM card group ID is a UUID, got {text!r}") from None
+
+
+def _words(choices: tuple[str, ...] | None, what: str) -> Callable[[str], list[str]]:
+    """Parse ``a,b`` into ``[a, b]``, each one of `choices` if given."""
+
+    def parse(text: str) -> list[str]:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        if not items:
+            raise argparse.ArgumentTypeError(f"expected a {what}, got {text!r}")
+        for item in items:
+            if choices is not None and item not in choices:
+                raise argparse.ArgumentTypeError(
+                    f"invalid {what} {item!r} (choose from {', '.join(choices)})"
+                )
+        return items
+
+    return parse
+
+
+def _global_options(*, in_command: bool) -> _Parser:
+    """Return a parent parser with the options every command takes.
+
+    Commands get them with no defaults (``SUPPRESS``), so an option given before the
+    command is not overwritten by the command's parser.
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if in_command else value
+
+    parent = _Parser(add_help=False)
+    group = parent.add_argument_group("global options")
+    group.add_argument(
+        "--api-key",
+        metavar="KEY",
+        default=default(None),
+        help="the Telnyx API key (default: $TELNYX_API_KEY); never printed",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default(None),
+        help="the API root (default: $TELNYX_BASE_URL, else https://api.telnyx.com/v2)",
+    )
+    group.add_argument(
+        "--concurrency",
+        metavar="N",
+        type=_int_range(1, MAX_CONCURRENCY),
+        default=default(DEFAULT_CONCURRENCY),
+        help="requests in flight at once: register chunks, or pages fetched ahead "
+        f"(1-{MAX_CONCURRENCY}; default: {DEFAULT_CONCURRENCY})",
+    )
+    group.add_argument(
+        "--page-size",
+        metavar="N",
+        type=_int_range(1, MAX_PAGE_SIZE),
+        default=default(DEFAULT_PAGE_SIZE),
+        help=f"SIM cards per page request (1-{MAX_PAGE_SIZE}; default: {DEFAULT_PAGE_SIZE})",
+    )
+    group.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds(allow_zero=False),
+        default=default(DEFAULT_TIMEOUT),
+        help=f"the longest one request may take (default: {DEFAULT_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=default(False),
+        help="print retries as they happen, and a traceback on error",
+    )
+    return parent
+
+
+def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    sims = commands.add_parser(
+        "sims",
+        parents=[common],
+        help="stream the SIM-card inventory as a table, JSON Lines or CSV",
+        description="Stream every SIM card that matches the filters, page after page, writing "
+        "each as it arrives: memory use does not grow with the inventory.",
+        epilog="Without --format: a table when writing to a terminal, JSON Lines otherwise.",
+    )
+    filters = sims.add_argument_group("filters (a card must match every one given)")
+    filters.add_argument(
+        "--tag",
+        dest="tags",
+        metavar="TAG",
+        action="extend",
+        type=_words(None, "tag"),
+        help="only cards carrying this tag; repeat (or use commas) for cards carrying all",
+    )
+    filters.add_argument("--iccid", help="only cards whose ICCID contains this")
+    filters.add_argument("--msisdn", help="only the card with this MSISDN")
+    statuses = tuple(status.value for status in SimCardStatusFilter)
+    filters.add_argument(
+        "--status",
+        dest="statuses",
+        metavar="STATUS",
+        action="extend",
+        type=_words(statuses, "status"),
+        help=f"only cards in this state; repeat for any of several ({', '.join(statuses)})",
+    )
+    filters.add_argument(
+        "--group", metavar="GROUP_ID", type=_group_id, help="only cards in this SIM card group"
+    )
+    filters.add_argument(
+        "--include-group",
+        action="store_true",
+        help="fetch each card's group too (its name is shown in the table and CSV)",
+    )
+    filters.add_argument(
+        "--sort",
+        choices=("asc", "desc"),
+        help="order by data consumed in the current billing period",
+    )
+    output = sims.add_argument_group("output")
+    output.add_argument(
+        "--format",
+        choices=("table", "jsonl", "csv"),
+        help="table, jsonl (one JSON object per card, as the API spells it), or csv",
+    )
+    output.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+    output.add_argument("--limit", metavar="N", type=_int_range(1), help="stop after N cards")
+
+
+def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    register = commands.add_parser(
+        "register",
+        parents=[common],
+        help="register the SIM cards behind a file of registration codes, resumably",
+        description="Register the SIM cards behind the registration codes in FILE, in chunks "
+        "sent concurrently, recording each code's outcome in a ledger as chunks complete. "
+        "Run the same command again to resume: codes the ledger records as registered, or "
+        "as refused by the API, are not sent again.",
+        epilog="FILE holds one 10-digit code per line, or is a CSV file whose header names "
+        "the code column. Blank lines and lines starting with # are skipped. The ledger is "
+        "JSON Lines: one object per code, with its outcome (registered, failed, unknown) and "
+        "the error or reason.",
+    )
+    register.add_argument("file", metavar="FILE", help="the codes; - reads standard input")
+    register.add_argument(
+        "--column",
+        metavar="NAME",
+        help="the CSV column holding the codes (default: registration_code or code)",
+    )
+    register.add_argument(
+        "--ledger",
+        metavar="LEDGER",
+        help="where to record outcomes, and resume from (default: FILE.ledger.jsonl; "
+        "required when FILE is -)",
+    )
+    register.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="send again the codes the ledger records as refused by the API",
+    )
+    options = register.add_argument_group("registration options")
+    options.add_argument(
+        "--group", metavar="GROUP_ID", type=_group_id, help="put the cards in this SIM card group"
+    )
+    options.add_argument(
+        "--tag",
+        dest="tags",
+        metavar="TAG",
+        action="extend",
+        type=_words(None, "tag"),
+        help="give the cards this tag; repeat for several",
+    )
+    options.add_argument(
+        "--status",
+        choices=tuple(status.value for status in RegistrationStatus),
+        help="the state to put the cards in (the API's default: enabled)",
+    )
+    options.add_argument(
+        "--chunk-size",
+        metavar="N",
+        type=_int_range(1, MAX_CHUNK_SIZE),
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"codes per request (1-{MAX_CHUNK_SIZE}; default: {DEFAULT_CHUNK_SIZE})",
+    )
+
+
+def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    emulator = commands.add_parser(
+        "emulator",
+        parents=[common],
+        help="serve the bundled emulator of the API until interrupted",
+        description="Serve the bundled emulator of the Telnyx Wireless API until interrupted. "
+        "It accepts the key given with --api-key (default: test-api-key). For fault "
+        "injection and rate limits, see: python -m telnyx_wireless_async.testing --help",
+    )
+    emulator.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
+    )
+    emulator.add_argument(
+        "--port",
+        type=_int_range(0, 65535),
+        default=8080,
+        help="port to bind, 0 for any free one (default: %(default)s)",
+    )
+    emulator.add_argument(
+        "--size",
+        type=_int_range(0),
+        default=1000,
+        help="number of synthetic SIM cards (default: %(default)s)",
+    )
+    emulator.add_argument(
+        "--latency",
+        metavar="SECONDS",
+        type=_seconds(allow_zero=True),
+        default=0.0,
+        help="added to every request (default: %(default)s)",
+    )
+    emulator.add_argument(
+        "--seed", type=int, default=0, help="seed of the synthetic inventory (default: 0)"
+    )
+
+
+def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    demo = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="see the SDK at work against the bundled emulator, in one command",
+        description="Start the bundled emulator in this process, register a few thousand "
+        "codes (some invalid, some repeated, some already in use), stream the whole "
+        "inventory, and show what happened and how fast. Nothing leaves this machine.",
+    )
+    demo.add_argument(
+        "--size",
+        type=_int_range(0),
+        default=100_000,
+        help="SIM cards in the emulated account (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--codes",
+        type=_int_range(1),
+        default=3000,
+        help="new registration codes to register (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--latency",
+        metavar="SECONDS",
+        type=_seconds(allow_zero=True),
+        default=0.025,
+        help="added to every request, like a real network (default: %(default)s)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the parser of ``telnyx-wireless`` and its commands."""
+    parser = _Parser(
+        prog=PROG,
+        description="Manage Telnyx Wireless SIM cards from the command line: stream the\n"
+        "inventory, register cards in bulk, or try it all against the bundled emulator.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(in_command=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, title="commands"
+    )
+    common = _global_options(in_command=True)
+    _add_sims(commands, common)
+    _add_register(commands, common)
+    _add_emulator(commands, common)
+    _add_demo(commands, common)
+    return parser

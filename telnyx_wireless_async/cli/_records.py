@@ -1,0 +1,101 @@
+"""A `SimCard` as plain data: the API's JSON shape for JSON Lines, flat columns for CSV."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from telnyx_wireless_async.models import DataAmount, SimCard
+
+__all__ = ["CSV_COLUMNS", "CSV_GROUP_COLUMNS", "card_to_json", "csv_row", "format_amount"]
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "iccid",
+    "msisdn",
+    "imsi",
+    "type",
+    "status.value",
+    "tags",
+    "sim_card_group_id",
+    "data_limit.amount",
+    "data_limit.unit",
+    "current_billing_period_consumed_data.amount",
+    "current_billing_period_consumed_data.unit",
+    "actions_in_progress",
+    "voice_enabled",
+    "esim_installation_status",
+    "eid",
+    "version",
+    "authorized_imeis",
+    "created_at",
+    "updated_at",
+)
+"""CSV columns, named by their path in the API's JSON. Lists are joined with ``;``."""
+
+CSV_GROUP_COLUMNS: tuple[str, ...] = ("sim_card_group.name",)
+"""Added to `CSV_COLUMNS` when the cards come with their group."""
+
+
+def _timestamp(value: datetime) -> str:
+    """Write a timestamp the way the API does: UTC, milliseconds, ``Z``."""
+    if value.tzinfo is None:
+        return value.isoformat()
+    value = value.astimezone(UTC)
+    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+def _plain(_instance: Any, _field: Any, value: Any) -> Any:
+    # Amounts stay strings, exactly as the API wrote them: a float would lose digits.
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return _timestamp(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def card_to_json(card: SimCard) -> dict[str, Any]:
+    """Return the card as the API's JSON object: wire names, amounts and timestamps as strings."""
+    return attrs.asdict(card, value_serializer=_plain)
+
+
+def _lookup(record: Mapping[str, Any], path: str) -> Any:
+    value: Any = record
+    for name in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(name)
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def csv_row(record: Mapping[str, Any], columns: tuple[str, ...]) -> list[str]:
+    """Return the cells of one CSV row from a `card_to_json` record."""
+    return [_cell(_lookup(record, column)) for column in columns]
+
+
+def format_amount(amount: DataAmount | None) -> str:
+    """Write an amount of data for people, e.g. ``191.7 MB``; empty when unknown."""
+    if amount is None or amount.amount is None:
+        return ""
+    unit = amount.unit.value if isinstance(amount.unit, enum.Enum) else amount.unit
+    return f"{amount.amount} {unit or ''}".strip()

@@ -1,0 +1,300 @@
+"""``telnyx-wireless register``: register the cards behind a file of codes, resumably.
+
+Resuming rests on the ledger (see `_ledger_file`). A run sends every code of the file except
+those the ledger settles: registered, or refused by the API for that code (unless
+``--retry-failed``). Codes the ledger has as unknown are sent again. If the API then answers
+"already registered" for a code an earlier run had sent without recording the answer, that
+earlier run registered it: the code is recorded as registered, marked ``earlier_run``.
+The API never registers a code twice, so resending cannot double-register.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping, Sequence
+
+from attrs import frozen
+
+from telnyx_wireless_async import (
+    AsyncSession,
+    RegistrationFailure,
+    RegistrationLedger,
+    RegistrationResult,
+)
+from telnyx_wireless_async._registration import is_already_registered
+from telnyx_wireless_async.cli._codes_file import read_codes
+from telnyx_wireless_async.cli._errors import ExitCode, UsageError, one_line
+from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
+from telnyx_wireless_async.cli._progress import ProgressBar
+from telnyx_wireless_async.cli._session import open_session
+
+__all__ = ["IN_FLIGHT_REASON", "Plan", "RecordingLedger", "make_plan", "run"]
+
+IN_FLIGHT_REASON = "sent, but the run stopped before its answer was recorded"
+
+# A refusal of one code points at it; a refusal of the whole request does not.
+_CODE_POINTER = re.compile(r"/registration_codes/\d+")
+
+
+@frozen(kw_only=True)
+class Plan:
+    """What a run will send, given the file and what the ledger already records.
+
+    Attributes:
+        codes: The file's unique codes, in file order.
+        repeats: How many lines repeated an earlier code.
+        to_send: The codes to send.
+        settled: The codes not to send, with their ledger entry.
+        resent: Codes an earlier run sent without recording the answer.
+        resumed: Whether the ledger recorded any of the codes before this run.
+    """
+
+    codes: tuple[str, ...]
+    repeats: int
+    to_send: tuple[str, ...]
+    settled: Mapping[str, LedgerEntry]
+    resent: frozenset[str]
+    resumed: bool
+
+
+def make_plan(
+    codes: Sequence[str], ledger: Mapping[str, LedgerEntry], *, retry_failed: bool
+) -> Plan:
+    """Decide which codes to send, resuming from `ledger`."""
+    unique = tuple(dict.fromkeys(codes))
+    settled: dict[str, LedgerEntry] = {}
+    for code in unique:
+        entry = ledger.get(code)
+        if entry is None:
+            continue
+        if entry.outcome == "registered" or (
+            entry.outcome == "failed" and entry.permanent and not retry_failed
+        ):
+            settled[code] = entry
+    resent = frozenset(
+        code
+        for code in unique
+        if code not in settled
+        and (entry := ledger.get(code)) is not None
+        and entry.outcome == "unknown"
+        and entry.sent
+    )
+    return Plan(
+        codes=unique,
+        repeats=len(codes) - len(unique),
+        to_send=tuple(code for code in unique if code not in settled),
+        settled=settled,
+        resent=resent,
+        resumed=any(code in ledger for code in unique),
+    )
+
+
+class RequestRefusedError(Exception):
+    """The API refused a whole register request (a bad key, say), so the run stops."""
+
+    def __init__(self, failure: RegistrationFailure) -> None:
+        error = failure.error
+        detail = f"{error.title}: {error.detail}" if error.detail else error.title
+        super().__init__(f"the API refused a register request (error {error.code}): {detail}")
+
+
+def _failure_entry(
+    failure: RegistrationFailure, resent: frozenset[str], at: str
+) -> tuple[LedgerEntry, bool]:
+    """Return the entry of a refused code, and whether the whole request was refused."""
+    code, error = failure.registration_code, failure.error
+    pointer = error.source.pointer if error.source is not None else None
+    if pointer is None or not _CODE_POINTER.fullmatch(pointer):
+        whole = {"code": error.code, "title": error.title, "detail": error.detail}
+        return LedgerEntry(code=code, outcome="failed", error=whole, at=at), True
+    if code in resent and is_already_registered(error):
+        return LedgerEntry(code=code, outcome="registered", earlier_run=True, at=at), False
+    detail = {"code": error.code, "title": error.title, "detail": error.detail}
+    return LedgerEntry(code=code, outcome="failed", permanent=True, error=detail, at=at), False
+
+
+class RecordingLedger(RegistrationLedger):
+    """Writes each code to the ledger file just before it is sent, and again on its answer."""
+
+    def __init__(self, file: LedgerFile, *, resent: frozenset[str]) -> None:
+        super().__init__()
+        self._file = file
+        self._resent = resent
+        self.entries: dict[str, LedgerEntry] = {}
+        """Every entry written, latest per code."""
+
+    def _write(self, entries: list[LedgerEntry]) -> None:
+        self._file.append(entries)
+        self.entries.update((entry.code, entry) for entry in entries)
+
+    def mark_sent(self, chunk: Sequence[str]) -> None:
+        """Record the chunk as sent with no answer yet, before it is sent."""
+        at = now()
+        self._write(
+            [LedgerEntry(code=c, outcome="unknown", reason=IN_FLIGHT_REASON, at=at) for c in chunk]
+        )
+        super().mark_sent(chunk)
+
+    def record(self, chunk: Sequence[str], outcome: RegistrationResult) -> None:
+        """Record the chunk's answer.
+
+        Raises:
+            RequestRefusedError: The API refused the whole request.
+        """
+        super().record(chunk, outcome)
+        at = now()
+        entries = [
+            LedgerEntry(code=c, outcome="registered", at=at) for c in outcome.registered_codes
+        ]
+        refusal: RegistrationFailure | None = None
+        for failure in outcome.failed:
+            entry, whole = _failure_entry(failure, self._resent, at)
+            entries.append(entry)
+            if whole and refusal is None:
+                refusal = failure
+        entries.extend(
+            LedgerEntry(
+                code=u.registration_code, outcome="unknown", reason=u.reason, sent=u.sent, at=at
+            )
+            for u in outcome.unknown
+        )
+        self._write(entries)
+        if refusal is not None:
+            # The rest would be refused alike: stop rather than send every chunk in vain.
+            raise RequestRefusedError(refusal)
+
+
+async def _register(
+    session: AsyncSession,
+    codes: Sequence[str],
+    args: argparse.Namespace,
+    ledger: RecordingLedger,
+    bar: ProgressBar,
+) -> None:
+    async with session:
+        # One cheap request first: a bad key or URL then fails before a single code is sent.
+        await session.sim_cards.list(page_size=1)
+        # Every option was checked by the parser, and every code by `read_codes`.
+        await session.sim_cards.register(
+            codes,
+            sim_card_group_id=args.group,
+            tags=args.tags,
+            status=args.status,
+            chunk_size=args.chunk_size,
+            concurrency=args.concurrency,
+            on_progress=bar.update,
+            ledger=ledger,
+        )
+
+
+def _ledger_path(args: argparse.Namespace) -> str:
+    if args.ledger is not None:
+        return str(args.ledger)
+    if args.file == "-":
+        raise UsageError("reading codes from standard input needs --ledger FILE")
+    return f"{args.file}.ledger.jsonl"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _summary(
+    plan: Plan,
+    sent: Sequence[LedgerEntry],
+    final: Sequence[LedgerEntry],
+    seconds: float,
+    ledger_path: str,
+) -> list[str]:
+    """Say what this run did and, when it resumed an earlier one, where the file stands."""
+    this_run = collections.Counter[str](entry.outcome for entry in sent)
+    in_all = collections.Counter[str](entry.outcome for entry in final)
+    resumed = plan.resumed
+    lines = []
+    if resumed:
+        lines.append(
+            f"resuming from {ledger_path}: {len(plan.settled):,} settled already, "
+            f"{len(plan.to_send):,} to send"
+        )
+    lines.append(f"  {'':<12}{'this run':>9}" + (f"{'in all':>9}" if resumed else ""))
+
+    earlier = sum(1 for entry in sent if entry.earlier_run)
+    reasons = collections.Counter(
+        str((entry.error or {}).get("title") or "?") for entry in final if entry.outcome == "failed"
+    )
+    notes = {
+        "registered": f"{earlier:,} of them by an earlier, interrupted run" if earlier else "",
+        "failed": ", ".join(f"{title}: {count:,}" for title, count in reasons.most_common(3))
+        + (", ..." if len(reasons) > 3 else ""),
+        "unknown": "run the same command again to resume" if in_all["unknown"] else "",
+    }
+    for outcome, note in notes.items():
+        row = f"  {outcome:<12}{this_run[outcome]:>9,}"
+        row += f"{in_all[outcome]:>9,}" if resumed else ""
+        lines.append(f"{row}   {note}".rstrip())
+    if sent:
+        rate = len(sent) / seconds if seconds > 0 else 0.0
+        done = f"Sent {_plural(len(sent), 'code')} in {seconds:.2f} s ({rate:,.0f} codes/s)."
+    else:
+        done = "Nothing to send: the ledger settles every code."
+    lines.append(f"{done} Ledger: {ledger_path}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Register the codes in ``args.file``, resuming from the ledger; return the exit status."""
+    ledger_path = _ledger_path(args)
+    codes_file = read_codes(args.file, column=args.column)
+    previous = load_ledger(ledger_path)
+    plan = make_plan(codes_file.codes, previous, retry_failed=args.retry_failed)
+    session = open_session(args) if plan.to_send else None
+
+    created = not os.path.exists(ledger_path)
+    file = LedgerFile(ledger_path)
+    ledger = RecordingLedger(file, resent=plan.resent)
+    bar = ProgressBar("registering", len(plan.to_send), unit="codes")
+    start = time.perf_counter()
+    refused: RequestRefusedError | None = None
+    try:
+        if session is not None:
+            asyncio.run(_register(session, plan.to_send, args, ledger, bar))
+    except RequestRefusedError as exc:
+        refused = exc
+    except BaseException as exc:
+        bar.close()
+        file.close()
+        if created and not ledger.entries:
+            # Nothing was sent (the API refused the key, say): leave no empty ledger behind.
+            os.remove(ledger_path)
+        if not isinstance(exc, KeyboardInterrupt) or not ledger.entries:
+            raise
+        sys.stderr.write(
+            f"telnyx-wireless: interrupted; {ledger_path} records what was done: "
+            "run the same command again to resume\n"
+        )
+        return ExitCode.INTERRUPTED
+    seconds = time.perf_counter() - start
+    bar.close()
+
+    final = {**previous, **ledger.entries}
+    in_file = [final[code] for code in plan.codes if code in final]
+    listed = set(plan.codes)
+    file.rewrite(in_file + [entry for code, entry in final.items() if code not in listed])
+
+    sent = [ledger.entries[code] for code in plan.to_send if code in ledger.entries]
+    source = "standard input" if args.file == "-" else args.file
+    repeats = f" (and {_plural(plan.repeats, 'repeated line')}, skipped)" if plan.repeats else ""
+    print(f"{source}: {_plural(len(plan.codes), 'registration code')}{repeats}")
+    for line in _summary(plan, sent, in_file, seconds, ledger_path):
+        print(line)
+    if refused is not None:
+        sys.stderr.write(f"telnyx-wireless: error: {one_line(str(refused))}\n")
+        return ExitCode.API
+    registered = sum(1 for entry in in_file if entry.outcome == "registered")
+    return ExitCode.OK if registered == len(plan.codes) else ExitCode.PARTIAL

@@ -1,0 +1,572 @@
+"""The command line, run as a subprocess against the emulator served by the test's event loop.
+
+The emulator (the `server` fixture) runs on this process's event loop, so the CLI runs with
+``asyncio.create_subprocess_exec``: while the test awaits the child, the loop serves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from telnyx_wireless_async import AsyncSession
+from telnyx_wireless_async.cli import ExitCode, main
+from telnyx_wireless_async.cli._codes_file import read_codes
+from telnyx_wireless_async.cli._errors import UsageError
+from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger
+from telnyx_wireless_async.cli._progress import ProgressBar
+from telnyx_wireless_async.cli._records import card_to_json
+from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+
+from .conftest import API_KEY
+
+REGISTER_PATH = "/v2/actions/register/sim_cards"
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    @property
+    def error_lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def child_env(base_url: str | None, api_key: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELNYX_")}
+    if base_url is not None:
+        env["TELNYX_BASE_URL"] = base_url
+    if api_key is not None:
+        env["TELNYX_API_KEY"] = api_key
+    return env
+
+
+async def start(
+    *args: str,
+    base_url: str | None = None,
+    api_key: str | None = API_KEY,
+    stdin: bool = False,
+    stdout: int = asyncio.subprocess.PIPE,
+) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "telnyx_wireless_async",
+        *args,
+        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=asyncio.subprocess.PIPE,
+        env=child_env(base_url, api_key),
+    )
+
+
+async def cli(
+    *args: str,
+    base_url: str | None = None,
+    api_key: str | None = API_KEY,
+    stdin: str | None = None,
+) -> Run:
+    process = await start(*args, base_url=base_url, api_key=api_key, stdin=stdin is not None)
+    data = stdin.encode() if stdin is not None else None
+    out, err = await asyncio.wait_for(process.communicate(data), timeout=60)
+    assert process.returncode is not None
+    return Run(process.returncode, out.decode(), err.decode())
+
+
+def assert_one_error_line(run: Run, status: int) -> str:
+    assert run.status == status, run
+    assert len(run.error_lines) == 1, run.stderr
+    assert run.error_lines[0].startswith("telnyx-wireless: error: "), run.stderr
+    assert "Traceback" not in run.stderr
+    return run.error_lines[0]
+
+
+def corrupt(code: str) -> str:
+    """The same code with a wrong check digit: 10 digits, but not a valid code."""
+    return code[:-1] + str((int(code[-1]) + 1) % 10)
+
+
+def ledger_lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def registrations(state: EmulatorState) -> list[str]:
+    return [r.path for r in state.requests if r.path == REGISTER_PATH]
+
+
+# -- sims ---------------------------------------------------------------------------------------
+
+
+async def test_sims_writes_json_lines_when_not_on_a_terminal(base_url: str) -> None:
+    run = await cli("sims", base_url=base_url)
+    assert run.status == 0, run
+    assert run.stderr == ""
+    cards = [json.loads(line) for line in run.lines]
+    assert len(cards) == 1000
+    assert len({card["id"] for card in cards}) == 1000
+    first = cards[0]
+    # The API's own shape: amounts as strings, timestamps in UTC with Z, enums as values.
+    assert isinstance(first["data_limit"]["amount"], str)
+    assert first["created_at"].endswith("Z")
+    assert first["status"]["value"] in {
+        "registering",
+        "enabling",
+        "enabled",
+        "disabling",
+        "disabled",
+        "data_limit_exceeded",
+        "setting_standby",
+        "standby",
+    }
+
+
+async def test_sims_filters_and_sort(base_url: str, session: AsyncSession) -> None:
+    statuses, tags = ["enabled", "standby"], ["iot"]
+    expected = await session.sim_cards.list(status=statuses, tags=tags, page_size=1)
+    run = await cli(
+        "sims",
+        "--status",
+        "enabled",
+        "--status=standby",
+        "--tag",
+        "iot",
+        "--sort",
+        "desc",
+        "--page-size",
+        "7",
+        "--format",
+        "jsonl",
+        base_url=base_url,
+    )
+    assert run.status == 0, run
+    cards = [json.loads(line) for line in run.lines]
+    assert len(cards) == expected.meta.total_results > 0
+    assert all(card["status"]["value"] in statuses for card in cards)
+    assert all("iot" in card["tags"] for card in cards)
+    used = [Decimal(c["current_billing_period_consumed_data"]["amount"]) for c in cards]
+    assert used == sorted(used, reverse=True)
+
+
+async def test_sims_csv_to_a_file(base_url: str, session: AsyncSession, tmp_path: Path) -> None:
+    expected = await session.sim_cards.list(status=["disabled"], page_size=1)
+    out = tmp_path / "cards.csv"
+    run = await cli(
+        "sims",
+        "--format",
+        "csv",
+        "--status",
+        "disabled",
+        "--include-group",
+        "--output",
+        str(out),
+        base_url=base_url,
+    )
+    assert run.status == 0, run
+    assert run.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == expected.meta.total_results > 0
+    assert {row["status.value"] for row in rows} == {"disabled"}
+    assert all(row["iccid"] and row["id"] for row in rows)
+    assert all(row["sim_card_group.name"] for row in rows)
+
+
+async def test_sims_table_prints_a_header_and_one_line_per_card(
+    base_url: str, session: AsyncSession
+) -> None:
+    expected = await session.sim_cards.list(status=["standby"], page_size=1)
+    run = await cli("sims", "--format", "table", "--status", "standby", base_url=base_url)
+    assert run.status == 0, run
+    header, *rows = run.lines
+    assert header.split()[:3] == ["ICCID", "MSISDN", "STATUS"]
+    assert len(rows) == expected.meta.total_results > 0
+    assert all(row.split()[2] == "standby" for row in rows)
+    # Fixed widths: the status column starts at the same place on every line.
+    column = header.index("STATUS")
+    assert all(row[column:].startswith("standby") for row in rows)
+
+
+async def test_sims_limit_and_global_options_after_the_command(base_url: str) -> None:
+    run = await cli(
+        "sims", "--limit", "7", "--base-url", base_url, "--api-key", API_KEY, api_key=None
+    )
+    assert run.status == 0, run
+    assert len(run.lines) == 7
+
+
+async def test_sims_empty_result_prints_only_the_header(base_url: str) -> None:
+    run = await cli("sims", "--format", "csv", "--iccid", "no-such-iccid", base_url=base_url)
+    assert run.status == 0, run
+    assert len(run.lines) == 1
+    assert run.lines[0].startswith("id,iccid,")
+
+
+async def test_sims_stops_quietly_when_the_reader_goes_away(base_url: str) -> None:
+    read_end, write_end = os.pipe()
+    process = await start("sims", base_url=base_url, stdout=write_end)
+    os.close(write_end)
+    loop = asyncio.get_running_loop()
+    first = await loop.run_in_executor(None, os.read, read_end, 4096)
+    os.close(read_end)  # like `| head`: stop reading after the first lines
+    assert first.startswith(b'{"id":')
+    assert process.stderr is not None
+    err = await asyncio.wait_for(process.stderr.read(), timeout=30)
+    assert await process.wait() == 0
+    assert err == b""
+
+
+# -- register -----------------------------------------------------------------------------------
+
+
+async def test_register_mixed_file_writes_a_correct_ledger(
+    base_url: str, session: AsyncSession, state: EmulatorState, tmp_path: Path
+) -> None:
+    valid = [registration_code(n) for n in range(1, 41)]
+    invalid = [corrupt(registration_code(n)) for n in range(100, 105)]
+    in_use = [registration_code(n) for n in range(200, 203)]
+    await session.sim_cards.register(in_use)
+    state.registered_codes.clear()
+    file = tmp_path / "codes.txt"
+    file.write_text(
+        "# SIM cards for the spring batch\n\n"
+        + "\n".join(valid[:20] + invalid + in_use)
+        + "\n  \n"
+        + "\n".join(valid[20:] + valid[:3])  # three repeats
+        + "\n"
+    )
+
+    run = await cli("register", str(file), "--chunk-size", "7", base_url=base_url)
+
+    assert run.status == ExitCode.PARTIAL, run
+    assert run.stderr == ""
+    assert "repeated line" in run.stdout
+    ledger = ledger_lines(tmp_path / "codes.txt.ledger.jsonl")
+    outcomes = {entry["code"]: entry for entry in ledger}
+    assert len(ledger) == len(outcomes) == 48  # one line per unique code
+    assert all(outcomes[code]["outcome"] == "registered" for code in valid)
+    for code in invalid:
+        assert outcomes[code]["outcome"] == "failed"
+        assert outcomes[code]["permanent"] is True
+        assert outcomes[code]["error"] == {
+            "code": "10006",
+            "title": "Invalid registration code",
+            "detail": f"'{code}' is not a valid registration code.",
+        }
+    for code in in_use:
+        assert outcomes[code]["outcome"] == "failed"
+        assert "already registered" in str(outcomes[code]["error"]).lower()
+    assert sorted(state.registered_codes) == sorted(valid)
+
+    # A second run finds everything settled and sends nothing.
+    sent = len(registrations(state))
+    again = await cli("register", str(file), base_url=base_url)
+    assert again.status == ExitCode.PARTIAL, again
+    assert "Nothing to send" in again.stdout
+    assert len(registrations(state)) == sent
+    assert ledger_lines(tmp_path / "codes.txt.ledger.jsonl") == ledger
+
+
+async def test_register_csv_column_from_standard_input(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    codes = [registration_code(n) for n in range(1, 6)]
+    text = "name,activation\n" + "".join(f"sim {i},{code}\n" for i, code in enumerate(codes))
+    ledger = tmp_path / "stdin.jsonl"
+    run = await cli(
+        "register",
+        "-",
+        "--column",
+        "activation",
+        "--ledger",
+        str(ledger),
+        "--tag",
+        "spring",
+        "--status",
+        "standby",
+        base_url=base_url,
+        stdin=text,
+    )
+    assert run.status == 0, run
+    assert [entry["outcome"] for entry in ledger_lines(ledger)] == ["registered"] * 5
+    assert state.registered_codes == codes
+    body = json.loads(state.requests[-1].body)
+    assert body["tags"] == ["spring"]
+    assert body["status"] == "standby"
+
+
+async def test_interrupted_register_resumes_and_registers_every_code_once(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    valid = [registration_code(n) for n in range(1, 1201)]
+    invalid = [corrupt(registration_code(n)) for n in range(5000, 5010)]
+    file = tmp_path / "codes.txt"
+    file.write_text("\n".join(valid[:600] + invalid + valid[600:]) + "\n")
+    ledger = tmp_path / "codes.txt.ledger.jsonl"
+
+    state.latency = 0.05
+    process = await start(
+        "register", str(file), "--chunk-size", "40", "--concurrency", "2", base_url=base_url
+    )
+    # Kill it (no chance to clean up) once a few chunks have been recorded.
+    for _ in range(400):
+        await asyncio.sleep(0.02)
+        if ledger.exists() and ledger.read_text().count('"registered"') >= 120:
+            break
+    process.kill()
+    await process.communicate()
+    assert process.returncode != 0
+    recorded = {entry["code"]: entry["outcome"] for entry in ledger_lines(ledger)}
+    assert list(recorded.values()).count("registered") < len(valid), "killed too late"
+
+    state.latency = 0.0
+    run = await cli("register", str(file), "--chunk-size", "40", base_url=base_url)
+
+    assert run.status == ExitCode.PARTIAL, run  # the invalid codes
+    assert "resuming from" in run.stdout
+    assert len(state.registered_codes) == len(set(state.registered_codes))
+    assert sorted(state.registered_codes) == sorted(valid)
+    final = ledger_lines(ledger)
+    assert len(final) == len(valid) + len(invalid)
+    outcomes = {entry["code"]: entry["outcome"] for entry in final}
+    assert {outcomes[code] for code in valid} == {"registered"}
+    assert {outcomes[code] for code in invalid} == {"failed"}
+
+
+async def test_resume_credits_codes_an_interrupted_run_registered(
+    base_url: str, session: AsyncSession, state: EmulatorState, tmp_path: Path
+) -> None:
+    codes = [registration_code(n) for n in range(1, 51)]
+    file = tmp_path / "codes.txt"
+    file.write_text("\n".join(codes) + "\n")
+    # An earlier run sent codes[:30]; the server registered the first 20; then it was killed
+    # before recording any answer, and in the middle of writing a line.
+    await session.sim_cards.register(codes[:20])
+    state.registered_codes.clear()
+    sent = [
+        json.dumps({"code": code, "outcome": "unknown", "sent": True, "reason": "sent", "at": ""})
+        for code in codes[:30]
+    ]
+    ledger = tmp_path / "codes.txt.ledger.jsonl"
+    ledger.write_text("\n".join(sent) + '\n{"code":"00000')
+
+    run = await cli("register", str(file), base_url=base_url)
+
+    assert run.status == 0, run
+    assert "20 of them by an earlier, interrupted run" in run.stdout
+    final = {entry["code"]: entry for entry in ledger_lines(ledger)}
+    assert len(final) == 50
+    assert all(final[code]["outcome"] == "registered" for code in codes)
+    assert [code for code in codes if final[code].get("earlier_run")] == codes[:20]
+    assert sorted(state.registered_codes) == codes[20:]
+
+
+async def test_register_stops_when_the_api_refuses_whole_requests(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    codes = [registration_code(n) for n in range(1, 101)]
+    file = tmp_path / "codes.txt"
+    file.write_text("\n".join(codes) + "\n")
+    state.add_fault(Fault(status=403, method="POST", path="/actions/register/sim_cards", times=99))
+
+    run = await cli("register", str(file), "--chunk-size", "10", base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.API)
+    assert "refused a register request" in line
+    assert len(registrations(state)) < 10  # it stopped, rather than send every chunk
+    state.clear_faults()
+    again = await cli("register", str(file), "--chunk-size", "10", base_url=base_url)
+    # Codes refused with their whole request are sent again.
+    assert again.status == 0, again
+    assert sorted(state.registered_codes) == codes
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+async def test_wrong_api_key_is_an_api_error_and_the_key_is_never_printed(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    key = "KEY-wrong-and-secret-42"
+    file = tmp_path / "codes.txt"
+    file.write_text(registration_code(1) + "\n")
+    sims, register = await asyncio.gather(
+        cli("sims", base_url=base_url, api_key=key),
+        cli("register", str(file), "--api-key", key, base_url=base_url, api_key=None),
+    )
+    for run in (sims, register):
+        line = assert_one_error_line(run, ExitCode.API)
+        assert "API key" in line
+        assert key not in run.stdout + run.stderr
+    assert not (tmp_path / "codes.txt.ledger.jsonl").exists()
+    assert registrations(state) == []
+
+
+async def test_unreachable_api_is_an_api_error() -> None:
+    run = await cli("sims", "--base-url", "http://127.0.0.1:9/v2", "--timeout", "2")
+    assert "127.0.0.1:9" in assert_one_error_line(run, ExitCode.API)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "empty.txt").write_text("# nothing here\n\n")
+    (tmp_path / "bad.txt").write_text(f"{registration_code(1)}\n12345\n")
+    (tmp_path / "nocolumn.csv").write_text("name,iccid\nx,1\n")
+    (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00garbage")
+    (tmp_path / "codes.txt").write_text(registration_code(1) + "\n")
+    (tmp_path / "broken.jsonl").write_text("not json\n{}\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "required: COMMAND"),
+        (["frobnicate"], "invalid choice"),
+        (["sims", "--format", "xml"], "--format"),
+        (["sims", "--page-size", "0"], "between 1 and 250"),
+        (["--concurrency", "65", "sims"], "between 1 and 64"),
+        (["sims", "--group", "not-a-uuid"], "UUID"),
+        (["sims", "--status", "asleep"], "invalid status"),
+        (["sims", "--timeout", "-1"], "seconds"),
+        (["sims", "--output", "{dir}/no/such/dir/out.jsonl"], "cannot write"),
+        (["register", "{dir}/missing.txt"], "cannot read"),
+        (["register", "{dir}/empty.txt"], "no registration codes"),
+        (["register", "{dir}/bad.txt"], "bad.txt:2: '12345'"),
+        (["register", "{dir}/nocolumn.csv"], "--column"),
+        (["register", "{dir}/binary.txt"], "UTF-8"),
+        (["register", "{dir}/codes.txt", "--ledger", "{dir}/broken.jsonl"], "broken.jsonl:1"),
+        (["register", "-"], "--ledger"),
+        (["register", "{dir}/codes.txt", "--chunk-size", "1001"], "between 1 and 1000"),
+    ],
+)
+async def test_usage_errors_are_one_line_and_exit_2(
+    files: Path, args: Sequence[str], message: str
+) -> None:
+    run = await cli(*(arg.format(dir=files) for arg in args), stdin="")
+    line = assert_one_error_line(run, ExitCode.USAGE)
+    assert message in line
+    assert run.stdout == ""
+
+
+async def test_no_api_key_is_a_usage_error(files: Path) -> None:
+    run = await cli("register", str(files / "codes.txt"), api_key=None)
+    assert "TELNYX_API_KEY" in assert_one_error_line(run, ExitCode.USAGE)
+
+
+def test_help_documents_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for status in ("0 ", "2 ", "3 ", "4 "):
+        assert f"\n  {status}" in out
+
+
+# -- emulator and demo --------------------------------------------------------------------------
+
+
+async def test_demo_runs_and_says_what_happened() -> None:
+    run = await cli("demo", "--size", "600", "--codes", "120", "--latency", "0", api_key=None)
+    assert run.status == 0, run
+    assert run.stderr == ""  # no progress bar off a terminal
+    assert "codes registered" in run.stdout
+    assert "codes refused: Invalid registration code" in run.stdout
+    assert "SIM cards streamed" in run.stdout
+    registered = next(line for line in run.lines if "codes registered" in line)
+    assert registered.split()[-1] == "120"
+
+
+async def test_emulator_command_serves_the_api() -> None:
+    process = await start("emulator", "--port", "0", "--size", "25", api_key=None)
+    try:
+        assert process.stdout is not None
+        first = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        url = first.decode().split()[-1]
+        assert url.startswith("http://127.0.0.1:")
+        run = await cli("sims", base_url=url, api_key="test-api-key")
+        assert run.status == 0, run
+        assert len(run.lines) == 25
+    finally:
+        process.terminate()
+        await process.communicate()
+    assert process.returncode == 0
+
+
+# -- the pieces, in process ---------------------------------------------------------------------
+
+
+def test_read_codes_plain_and_csv(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("\ufeff# comment\n0000000018\n\n  0000000026  \n")
+    assert read_codes(str(plain)).codes == ("0000000018", "0000000026")
+    headed = tmp_path / "headed.csv"
+    headed.write_text("iccid,Registration_Code\n89,0000000018\n89,\n")
+    assert read_codes(str(headed)).codes == ("0000000018",)
+    single = tmp_path / "single.csv"
+    single.write_text("code\n0000000018\n")
+    assert read_codes(str(single)).column == "code"
+
+
+def test_ledger_survives_a_line_cut_short(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.jsonl"
+    path.write_text(
+        '{"code":"0000000018","outcome":"unknown","sent":true,"reason":"x","at":""}\n'
+        '{"code":"0000000018","outcome":"registered","at":""}\n'
+        '{"code":"00000000'
+    )
+    assert load_ledger(str(path))["0000000018"].outcome == "registered"
+    file = LedgerFile(str(path))
+    file.append([LedgerEntry(code="0000000026", outcome="registered", at="")])
+    file.close()
+    assert [line["code"] for line in ledger_lines(path)] == ["0000000018"] * 2 + ["0000000026"]
+    path.write_text('not json\n{"code":"0000000018","outcome":"registered","at":""}\n')
+    with pytest.raises(UsageError, match=r"ledger.jsonl:1"):
+        load_ledger(str(path))
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_bar_draws_only_on_a_terminal() -> None:
+    ticks = iter(range(100))
+    quiet, loud = FakeTerminal(tty=False), FakeTerminal(tty=True)
+    for stream in (quiet, loud):
+        bar = ProgressBar("registering", 200, unit="codes", stream=stream, clock=lambda: 0.0)
+        bar.update(100, 200)
+        bar.close()
+    assert quiet.getvalue() == ""
+    assert "100/200 codes" in loud.getvalue()
+    assert loud.getvalue().endswith("\n")
+    bar = ProgressBar("x", 10, unit="codes", enabled=True, clock=lambda: float(next(ticks)))
+    line = bar.render(now=2.0, columns=80)
+    assert line.startswith("x [")
+    assert len(line) <= 80
+
+
+async def test_card_to_json_matches_the_wire(session: AsyncSession) -> None:
+    page = await session.sim_cards.list(page_size=1)
+    record = card_to_json(page.data[0])
+    assert json.loads(json.dumps(record)) == record
+    assert isinstance(record["tags"], list)
+    assert record["updated_at"].endswith("Z")
