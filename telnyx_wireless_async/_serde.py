@@ -39,11 +39,14 @@ class ModelError(ValueError):
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"expected a decimal string, got {value!r}")
-    try:
+    kind = type(value)
+    if kind is not str:
+        if kind is not int and kind is not float:
+            raise TypeError(f"expected a decimal string, got {value!r}")
         # str() first: Decimal(0.1) would keep the float's binary noise.
-        return Decimal(str(value))
+        value = str(value)
+    try:
+        return Decimal(value)
     except InvalidOperation:
         raise ValueError(f"not a decimal number: {value!r}") from None
 
@@ -142,6 +145,27 @@ def _make_tuple_hook(cl: Any) -> Any:
     return structure
 
 
+def _tuple_of_objects(cl: Any) -> Any:
+    """Return T when `cl` is ``tuple[T, ...]`` for an attrs class T, else None."""
+    args = typing.get_args(cl)
+    if typing.get_origin(cl) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return args[0] if attrs.has(args[0]) else None
+    return None
+
+
+def _make_fast_tuple_hook(cl: Any, converter: cattrs.Converter) -> Any:
+    """Structure a JSON array of objects in one comprehension (the fast converter only)."""
+    item = _tuple_of_objects(cl)
+    hook = converter.get_structure_hook(item)
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if type(value) is not list:
+            raise TypeError(f"expected a JSON array, got {value!r:.40}")
+        return tuple([hook(v, item) for v in value])
+
+    return structure
+
+
 def _make_object_hook(cl: Any, converter: cattrs.Converter) -> Any:
     """Structure an attrs class from a JSON object, and from nothing else.
 
@@ -159,18 +183,21 @@ def _make_object_hook(cl: Any, converter: cattrs.Converter) -> Any:
     return structure
 
 
-def make_converter(*, strict: bool = False) -> cattrs.Converter:
+def make_converter(*, strict: bool = False, fast: bool = False) -> cattrs.Converter:
     """Build a converter for the models.
 
     Args:
         strict: Forbid JSON fields the models do not know. Tests run sample
             payloads through a strict converter so that model drift fails CI,
             while production ignores new fields.
+        fast: Leave out what only explains a failure (the path to each bad value);
+            the structure functions below rerun a failure through the detailed
+            converter to say where it is.
 
     Returns:
         A configured `cattrs.Converter`.
     """
-    converter = cattrs.Converter(forbid_extra_keys=strict)
+    converter = cattrs.Converter(forbid_extra_keys=strict, detailed_validation=not fast)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook_factory(
@@ -183,6 +210,10 @@ def make_converter(*, strict: bool = False) -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda t: _optional_of(t) is not None, _make_optional_hook
     )
+    if fast:
+        converter.register_structure_hook_factory(
+            lambda t: _tuple_of_objects(t) is not None, _make_fast_tuple_hook
+        )
     return converter
 
 
@@ -191,22 +222,32 @@ def _describe(exc: BaseValidationError) -> str:
 
 
 def _structurer(cl: Any) -> Callable[[Any], Any]:
-    """Generate the structuring function for `cl` once, wrapping its errors in `ModelError`."""
-    hook = _converter.get_structure_hook(cl)
+    """Generate the structuring function for `cl` once, wrapping its errors in `ModelError`.
+
+    Well-formed payloads, nearly all of them, go through the fast converter; a payload
+    it refuses goes again through the detailed one, whose error names the bad path.
+    """
+    fast = _fast_converter.get_structure_hook(cl)
+    detailed = _detailed_converter.get_structure_hook(cl)
 
     def structure(payload: Any) -> Any:
         try:
-            return hook(payload, cl)
-        except BaseValidationError as exc:
-            raise ModelError(_describe(exc)) from exc
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            # Raised before cattrs could wrap it, e.g. a list where an object belongs.
-            raise ModelError(f"$: {exc!r}") from exc
+            return fast(payload, cl)
+        except Exception as fast_error:
+            try:
+                detailed(payload, cl)
+            except BaseValidationError as exc:
+                raise ModelError(_describe(exc)) from exc
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                # Raised before cattrs could wrap it, e.g. a list where an object belongs.
+                raise ModelError(f"$: {exc!r}") from exc
+            raise ModelError(f"$: {fast_error!r}") from fast_error
 
     return structure
 
 
-_converter = make_converter()
+_fast_converter = make_converter(fast=True)
+_detailed_converter = make_converter()
 
 structure_page: Callable[[Any], SimCardPage] = _structurer(SimCardPage)
 """Build a `SimCardPage` from a decoded list response; raises `ModelError`."""
