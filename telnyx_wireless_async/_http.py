@@ -6,6 +6,7 @@ data or into an exception of the `telnyx_wireless_async.errors` tree.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import time
@@ -40,6 +41,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+json_loads: Callable[[bytes], Any] = json.loads
+# The optional extra `speedups` parses JSON about twice as fast.
+with contextlib.suppress(ImportError):
+    from orjson import loads as json_loads  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 
 def package_version() -> str:
@@ -126,7 +132,7 @@ def rate_limit_pause(status: int, headers: Mapping[str, str]) -> float | None:
 def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
     """Parse a ``{"errors": [...]}`` body; a body of another shape yields no errors."""
     try:
-        payload = json.loads(body)
+        payload = json_loads(body)
     except ValueError:
         return ()
     if not isinstance(payload, dict) or not isinstance(payload.get("errors"), list):
@@ -180,7 +186,7 @@ def decipher_response(
     if not 200 <= status < 300:
         raise error_from_response(status, headers, body)
     try:
-        payload = json.loads(body)
+        payload = json_loads(body)
     except ValueError as exc:
         snippet = body[:80].decode("utf-8", "replace")
         raise APIResponseValidationError(
