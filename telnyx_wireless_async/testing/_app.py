@@ -94,14 +94,15 @@ async def _list_sim_cards(request: web.Request) -> web.Response:
     total_results = len(indexes)
     start = (listing.page_number - 1) * listing.page_size
     page = indexes[start : start + listing.page_size]
-    data = [inventory.card(index, include_group=listing.include_group) for index in page]
+    data = b",".join(inventory.card_json(i, include_group=listing.include_group) for i in page)
     meta = {
         "page_number": listing.page_number,
         "page_size": listing.page_size,
         "total_pages": -(-total_results // listing.page_size),
         "total_results": total_results,
     }
-    return web.json_response({"data": data, "meta": meta})
+    body = b'{"data":[' + data + b'],"meta":' + json.dumps(meta).encode() + b"}"
+    return web.Response(body=body, content_type="application/json")
 
 
 def _parse_listing(params: MultiMapping[str]) -> _Listing:

@@ -8,6 +8,7 @@ through the API are the only per-card state, appended after the synthetic ones.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ DEFAULT_TAG_POOL: tuple[str, ...] = (
 
 UNAUTHORIZED_IMEI_INTERVAL = 50
 """Synthetic cards whose index is a multiple of this have the hidden "unauthorized IMEI" flag."""
+
+RENDER_CACHE_SIZE = 200_000
+"""Most encoded synthetic cards kept (about 160 MB at most)."""
+
+_SELECTION_CACHE_SIZE = 8
 
 MAX_INVENTORY_SIZE = 100_000_000
 """Upper bound on synthetic cards; ICCIDs and MSISDNs stay unique below it."""
@@ -281,6 +287,8 @@ class Inventory:
             self._groups[group["id"]] = group
         self._group_ids: tuple[str, ...] = tuple(self._groups)
         self._registrations: list[_Registration] = []
+        self._rendered: dict[tuple[int, bool], bytes] = {}
+        self._selections: dict[tuple[CardQuery, int], Sequence[int]] = {}
         self._registered_codes: set[str] = set()
 
     def __repr__(self) -> str:
@@ -349,8 +357,41 @@ class Inventory:
             card["sim_card_group"] = _copy_group(group)
         return card
 
+    def card_json(self, index: int, *, include_group: bool = False) -> bytes:
+        """Return card ``index`` encoded as JSON, as `card` builds it.
+
+        Synthetic cards never change, so their encodings are kept (up to
+        ``RENDER_CACHE_SIZE``): a client walking the inventory again, as benchmarks and
+        retries do, then costs the emulator a join instead of building every card anew.
+        """
+        key = (index, include_group)
+        cached = self._rendered.get(key)
+        if cached is not None:
+            return cached
+        encoded = json.dumps(self.card(index, include_group=include_group)).encode()
+        if index < self._size:
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                del self._rendered[next(iter(self._rendered))]  # the oldest
+            self._rendered[key] = encoded
+        return encoded
+
     def select(self, query: CardQuery) -> Sequence[int]:
-        """Return the indexes of the cards matching ``query``, in the order it asks for."""
+        """Return the indexes of the cards matching ``query``, in the order it asks for.
+
+        A filtered or sorted selection scans the inventory; the last few are kept until a
+        registration changes the inventory, so walking such a listing page by page scans
+        it once, not once a page.
+        """
+        key = (query, self.total)
+        selection = self._selections.get(key)
+        if selection is None:
+            selection = self._select(query)
+            if len(self._selections) >= _SELECTION_CACHE_SIZE:
+                del self._selections[next(iter(self._selections))]
+            self._selections[key] = selection
+        return selection
+
+    def _select(self, query: CardQuery) -> Sequence[int]:
         if query == CardQuery():
             # Unfiltered, unsorted listing is the hot path for large inventories: a range pages
             # without materialising a million indexes.
