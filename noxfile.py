@@ -4,7 +4,7 @@ import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests", "lint", "typing"]
+nox.options.sessions = ["tests", "lint", "typing"]  # bench runs only when asked
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -27,3 +27,11 @@ def lint(session: nox.Session) -> None:
 def typing(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "typing"))
     session.run("mypy", "--strict", "telnyx_wireless_async", "tests/typing")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: `nox -s bench` writes benchmarks/RESULTS.md; `nox -s bench -- stream.py`."""
+    session.install(".[speedups]", "telnyx>=4.189,<5")
+    script, *rest = session.posargs or ["compare.py", "--output", "benchmarks/RESULTS.md"]
+    session.run("python", f"benchmarks/{script}", *rest)

@@ -86,7 +86,8 @@ def main() -> None:
          DEFAULT_CONCURRENCY),
     ]  # fmt: skip
     rows = []
-    with emulator_process(size=1_000, latency=args.latency, max_codes=args.codes) as url:
+    with emulator_process(size=1_000, latency=args.latency, max_codes=args.codes) as emulator:
+        url = emulator.url
         for number, (label, mode, concurrency) in enumerate(runs):
             r = run_child(
                 "register.py", "--url", url, "--mode", mode, "--codes", str(args.codes),

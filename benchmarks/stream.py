@@ -24,6 +24,7 @@ from _harness import (
     markdown_table,
     peak_rss_mb,
     run_child,
+    warm_up,
 )
 
 from telnyx_wireless_async import AsyncSession
@@ -59,7 +60,9 @@ def measure(
     cards: int, latency: float, prefetches: list[int], page_size: int
 ) -> list[list[object]]:
     rows: list[list[object]] = []
-    with emulator_process(size=cards, latency=latency) as url:
+    with emulator_process(size=cards, latency=latency) as emulator:
+        url = emulator.url
+        warm_up(url, page_size=page_size)
         for prefetch in prefetches:
             r = run_child(
                 "stream.py",

@@ -1,0 +1,298 @@
+"""This SDK against the official `telnyx` SDK and a plain aiohttp loop, on the same emulator.
+
+Usage: python benchmarks/compare.py [--cards 100000] [--codes 10000] [--output FILE]
+       (or `nox -s bench`, which installs the official SDK and writes benchmarks/RESULTS.md)
+
+Jobs, each client in a fresh child process, against the emulator in a process of its own:
+- stream every card of the inventory, 250 per page, with 0 ms and 25 ms added latency;
+- register 10,000 codes with 25 ms added latency.
+
+Clients: this SDK with its defaults; the official SDK's async client (auto-pagination,
+one register request with every code, as its documentation shows); a plain sequential
+aiohttp loop that decodes JSON into dicts and builds no models.
+
+It also times the converter alone (a 250-card page of JSON bytes into models) against
+json.loads of the same bytes, and the import time of both packages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from _harness import (
+    API_KEY,
+    LoopStallMonitor,
+    cpu_seconds,
+    emulator_process,
+    machine,
+    markdown_table,
+    peak_rss_mb,
+    run_child,
+    warm_up,
+)
+
+CLIENTS = ("telnyx-wireless-async", "official telnyx", "plain aiohttp")
+PAGE_SIZE = 250
+CHUNK = 250
+
+
+# -- the clients, each doing one job -------------------------------------------------------
+
+
+async def ours_stream(url: str) -> int:
+    from telnyx_wireless_async import AsyncSession
+
+    count = 0
+    async with AsyncSession(API_KEY, base_url=url, timeout=120) as telnyx:
+        async for _card in telnyx.sim_cards.stream(page_size=PAGE_SIZE):
+            count += 1
+    return count
+
+
+async def ours_register(url: str, codes: list[str]) -> int:
+    from telnyx_wireless_async import AsyncSession
+
+    async with AsyncSession(API_KEY, base_url=url, timeout=120) as telnyx:
+        result = await telnyx.sim_cards.register(codes)
+    return len(result.registered_codes)
+
+
+async def official_stream(url: str) -> int:
+    import telnyx
+
+    count = 0
+    async with telnyx.AsyncTelnyx(api_key=API_KEY, base_url=url, timeout=120) as client:
+        async for _card in client.sim_cards.list(page_size=PAGE_SIZE):
+            count += 1
+    return count
+
+
+async def official_register(url: str, codes: list[str]) -> int:
+    import telnyx
+
+    async with telnyx.AsyncTelnyx(api_key=API_KEY, base_url=url, timeout=600) as client:
+        response = await client.actions.register.create(registration_codes=codes)
+    return len(response.data or [])
+
+
+async def plain_stream(url: str) -> int:
+    count = 0
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        number, total_pages = 1, 1
+        while number <= total_pages:
+            params = {"page[number]": str(number), "page[size]": str(PAGE_SIZE)}
+            async with http.get(f"{url}/sim_cards", params=params) as response:
+                page = json.loads(await response.read())
+            count += len(page["data"])
+            total_pages = page["meta"]["total_pages"]
+            number += 1
+    return count
+
+
+async def plain_register(url: str, codes: list[str]) -> int:
+    registered = 0
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        for start in range(0, len(codes), CHUNK):
+            body = {"registration_codes": codes[start : start + CHUNK]}
+            async with http.post(f"{url}/actions/register/sim_cards", json=body) as response:
+                registered += len(json.loads(await response.read())["data"])
+    return registered
+
+
+STREAMERS = {"telnyx-wireless-async": ours_stream, "official telnyx": official_stream,
+             "plain aiohttp": plain_stream}  # fmt: skip
+REGISTRARS = {"telnyx-wireless-async": ours_register, "official telnyx": official_register,
+              "plain aiohttp": plain_register}  # fmt: skip
+
+
+async def measured(job: str, client: str, url: str, codes: list[str]) -> dict[str, Any]:
+    cpu_before = cpu_seconds()
+    async with LoopStallMonitor() as monitor:
+        start = time.perf_counter()
+        if job == "stream":
+            items = await STREAMERS[client](url)
+        else:
+            items = await REGISTRARS[client](url, codes)
+        wall = time.perf_counter() - start
+    return {
+        "items": items,
+        "wall": wall,
+        "cpu": cpu_seconds() - cpu_before,
+        "rss": peak_rss_mb(),
+        "stall_ms": monitor.longest * 1000,
+    }
+
+
+def child(args: argparse.Namespace) -> None:
+    from telnyx_wireless_async.testing import registration_code
+
+    codes = [registration_code(args.offset + n) for n in range(args.codes)]
+    print(json.dumps(asyncio.run(measured(args.job, args.client, args.url, codes))))
+
+
+# -- the parent: jobs, tables ---------------------------------------------------------------
+
+
+def run_job(job: str, *, cards: int, codes: int, latency: float) -> list[dict[str, Any]]:
+    size = cards if job == "stream" else 1_000
+    results = []
+    with emulator_process(size=size, latency=latency, max_codes=codes) as emulator:
+        if job == "stream":
+            warm_up(emulator.url, page_size=PAGE_SIZE)
+        for number, client in enumerate(CLIENTS):
+            server_before = emulator.cpu_seconds()
+            result = run_child(
+                "compare.py", "--job", job, "--client", client, "--url", emulator.url,
+                "--codes", str(codes), "--offset", str(number * codes),
+            )  # fmt: skip
+            result["server_cpu"] = emulator.cpu_seconds() - server_before
+            expected = cards if job == "stream" else codes
+            assert result["items"] == expected, (client, result)
+            results.append({"client": client, **result})
+    return results
+
+
+def job_table(title: str, unit: str, results: list[dict[str, Any]]) -> str:
+    official = next(r for r in results if r["client"] == "official telnyx")
+    rows = []
+    for r in results:
+        rate = r["items"] / r["wall"]
+        rows.append(
+            [
+                r["client"],
+                f"{r['wall']:.2f}",
+                f"{rate:,.0f}",
+                f"{r['cpu']:.2f}",
+                f"{r['cpu'] / r['items'] * 1e6:.1f}",
+                f"{r['rss']:.0f}",
+                f"{rate / (official['items'] / official['wall']):.1f}x",
+                f"{official['cpu'] / r['cpu']:.1f}x",
+                f"{r['stall_ms']:.1f}",
+                f"{r['server_cpu']:.2f}",
+            ]
+        )
+    header = [
+        "client", "wall s", f"{unit}/s", "client CPU s", f"CPU µs/{unit[:-1]}", "peak RSS MB",
+        "speed vs official", "CPU saving vs official", "longest loop stall ms",
+        "emulator CPU s",
+    ]  # fmt: skip
+    return f"### {title}\n\n{markdown_table(header, rows)}\n"
+
+
+def converter_table(repeat: int = 15) -> str:
+    """Time a 250-card page of JSON bytes into models, against json.loads alone."""
+    import timeit
+
+    from telnyx_wireless_async._serde import structure_page
+    from telnyx_wireless_async.testing import Inventory
+
+    inventory = Inventory(size=PAGE_SIZE)
+    page = {
+        "data": [inventory.card(i) for i in range(PAGE_SIZE)],
+        "meta": {"page_number": 1, "page_size": PAGE_SIZE, "total_pages": 1,
+                 "total_results": PAGE_SIZE},
+    }  # fmt: skip
+    body = json.dumps(page).encode()
+
+    def best(fn: Any) -> float:
+        return min(timeit.repeat(fn, number=20, repeat=repeat)) / 20
+
+    parse = best(lambda: json.loads(body))
+    ours = best(lambda: structure_page(json.loads(body)))
+    rows = [
+        ["json.loads alone", f"{parse * 1000:.2f}", "1.0x", "-"],
+        ["json.loads + our models", f"{ours * 1000:.2f}", f"{ours / parse:.1f}x",
+         f"{(ours - parse) / parse:.1f}x"],
+    ]  # fmt: skip
+    try:
+        from telnyx._models import construct_type
+        from telnyx.types import SimpleSimCard
+    except ImportError:
+        pass
+    else:
+        official = best(
+            lambda: construct_type(type_=list[SimpleSimCard], value=json.loads(body)["data"])
+        )
+        rows.append(
+            ["json.loads + official SDK models", f"{official * 1000:.2f}",
+             f"{official / parse:.1f}x", f"{(official - parse) / parse:.1f}x"]
+        )  # fmt: skip
+    header = ["250-card page, 202 KB", "ms", "vs json.loads", "model building vs json.loads"]
+    return (
+        f"### Converter alone (best of {repeat})\n\n{markdown_table(header, rows)}\n\n"
+        f"Page body: {len(body):,} bytes.\n"
+    )
+
+
+def import_table(repeat: int = 7) -> str:
+    rows = []
+    for package in ("telnyx_wireless_async", "telnyx"):
+        code = (
+            "import time; t = time.perf_counter(); "
+            f"import {package}; print(time.perf_counter() - t)"
+        )
+        times = []
+        for _ in range(repeat):
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+            if done.returncode != 0:
+                break
+            times.append(float(done.stdout))
+        if times:
+            rows.append(
+                [f"import {package}", f"{min(times):.3f}", f"{sorted(times)[len(times) // 2]:.3f}"]
+            )
+    header = ["import", f"best of {repeat} s", "median s"]
+    return f"### Import time (fresh interpreter)\n\n{markdown_table(header, rows)}\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--job", help=argparse.SUPPRESS)
+    parser.add_argument("--client", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--codes", type=int, default=10_000)
+    parser.add_argument("--output", type=Path, help="also write the report to this file")
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    sections = [
+        "# Benchmarks\n",
+        f"Machine: {machine()}. Run: `nox -s bench` ({time.strftime('%Y-%m-%d')}).\n",
+        "Each client runs in a fresh child process; the emulator runs in another process "
+        "(its CPU is the last column), so both share the machine's 2 cores.\n",
+    ]
+    for latency in (0.0, 0.025):
+        results = run_job("stream", cards=args.cards, codes=args.codes, latency=latency)
+        title = (
+            f"Stream {args.cards:,} cards, {PAGE_SIZE} per page, {latency * 1000:.0f} ms latency"
+        )
+        sections.append(job_table(title, "cards", results))
+        print(sections[-1], flush=True)
+    results = run_job("register", cards=args.cards, codes=args.codes, latency=0.025)
+    sections.append(job_table(f"Register {args.codes:,} codes, 25 ms latency", "codes", results))
+    print(sections[-1], flush=True)
+    sections.append(converter_table())
+    print(sections[-1], flush=True)
+    sections.append(import_table())
+    print(sections[-1], flush=True)
+    if args.output:
+        args.output.write_text("\n".join(sections))
+
+
+if __name__ == "__main__":
+    main()
