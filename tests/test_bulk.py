@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from typing import Any
 
 import pytest
 
@@ -212,28 +211,6 @@ async def test_codes_from_a_generator_in_chunks(
     )
     assert len(result.registered_codes) == 250
     assert [len(chunk) for chunk in sent_per_request(state)] == [100, 100, 50]
-
-
-@pytest.mark.parametrize(
-    ("options", "error", "named"),
-    [
-        ({"chunk_size": 0}, ValueError, "chunk_size"),
-        ({"chunk_size": 1001}, ValueError, "1001"),
-        ({"concurrency": 0}, ValueError, "concurrency"),
-        ({"concurrency": "8"}, TypeError, "'8'"),
-        ({"on_progress": "print"}, TypeError, "on_progress"),
-    ],
-)
-async def test_bad_bulk_options_are_refused_before_any_request(
-    session: AsyncSession,
-    state: EmulatorState,
-    options: dict[str, Any],
-    error: type[Exception],
-    named: str,
-) -> None:
-    with pytest.raises(error, match=named):
-        await session.sim_cards.register([registration_code(1)], **options)
-    assert state.requests == []
 
 
 async def test_bad_code_names_its_position(session: AsyncSession, state: EmulatorState) -> None:

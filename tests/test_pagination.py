@@ -303,25 +303,3 @@ async def test_card_repeated_across_pages_is_yielded_once(
     streamed = await collect(session, page_size=100, prefetch=1)
     assert len(streamed) == len(set(ids(streamed)))
     assert len(streamed) == INVENTORY - 1
-
-
-@pytest.mark.parametrize(
-    ("options", "error", "named"),
-    [
-        ({"prefetch": 0}, ValueError, "prefetch"),
-        ({"prefetch": 1.5}, TypeError, "1.5"),
-        ({"page_size": 251}, ValueError, "251"),
-        ({"status": "bogus"}, ValueError, "'bogus'"),
-        ({"colour": "red"}, TypeError, "colour"),
-    ],
-)
-async def test_bad_options_raise_at_call_time(
-    session: AsyncSession,
-    state: EmulatorState,
-    options: dict[str, Any],
-    error: type[Exception],
-    named: str,
-) -> None:
-    with pytest.raises(error, match=named):
-        session.sim_cards.stream(**options)
-    assert state.requests == []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from telnyx_wireless_async import (
@@ -86,46 +84,6 @@ async def test_registered_cards_are_listed_afterwards(
     assert after.meta.total_results == before.meta.total_results + 5
     tail = await session.sim_cards.list(page_number=after.meta.total_results, page_size=1)
     assert tail.data[0].id in {card.id for card in result.cards}
-
-
-@pytest.mark.parametrize(
-    ("codes", "error", "named"),
-    [
-        ("0000000001", TypeError, "'0000000001'"),
-        ([], ValueError, "must not be empty"),
-        (iter([]), ValueError, "must not be empty"),
-        (["0000000001", 1234567890], TypeError, r"registration_codes\[1\]"),
-        (["0000000001", "12345"], ValueError, "'12345'"),
-        (["000000000x"], ValueError, "'000000000x'"),
-        (None, TypeError, "None"),
-    ],
-)
-async def test_bad_codes_are_refused_before_any_request(
-    session: AsyncSession, state: EmulatorState, codes: Any, error: type[Exception], named: str
-) -> None:
-    with pytest.raises(error, match=named):
-        await session.sim_cards.register(codes)
-    assert state.requests == []
-
-
-@pytest.mark.parametrize(
-    ("options", "error", "named"),
-    [
-        ({"status": "registering"}, ValueError, "'registering'"),
-        ({"sim_card_group_id": "group-1"}, ValueError, "'group-1'"),
-        ({"tags": "x"}, TypeError, "'x'"),
-    ],
-)
-async def test_bad_register_options_are_refused_before_any_request(
-    session: AsyncSession,
-    state: EmulatorState,
-    options: dict[str, Any],
-    error: type[Exception],
-    named: str,
-) -> None:
-    with pytest.raises(error, match=named):
-        await session.sim_cards.register([registration_code(1)], **options)
-    assert state.requests == []
 
 
 async def test_codes_from_a_generator(session: AsyncSession) -> None:

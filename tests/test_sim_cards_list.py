@@ -189,35 +189,6 @@ async def test_filters_combine(session: AsyncSession, inventory: list[SimCard]) 
     assert ids(found) == ids(expected)
 
 
-@pytest.mark.parametrize(
-    ("options", "error", "named"),
-    [
-        ({"page_size": 0}, ValueError, "page_size"),
-        ({"page_size": 251}, ValueError, "251"),
-        ({"page_size": "20"}, TypeError, "'20'"),
-        ({"page_number": 0}, ValueError, "page_number"),
-        ({"status": ["enabled", "registering"]}, ValueError, "'registering'"),
-        ({"status": []}, ValueError, "status"),
-        ({"tags": "customers"}, TypeError, "'customers'"),
-        ({"tags": ["a,b"]}, ValueError, "'a,b'"),
-        ({"sim_card_group_id": "not-a-uuid"}, ValueError, "'not-a-uuid'"),
-        ({"sort": "iccid"}, ValueError, "'iccid'"),
-        ({"include_sim_card_group": "yes"}, TypeError, "'yes'"),
-        ({"iccid": ""}, ValueError, "iccid"),
-    ],
-)
-async def test_bad_options_are_refused_before_any_request(
-    session: AsyncSession,
-    state: EmulatorState,
-    options: dict[str, Any],
-    error: type[Exception],
-    named: str,
-) -> None:
-    with pytest.raises(error, match=named):
-        await session.sim_cards.list(**options)
-    assert state.requests == []
-
-
 async def test_uuid_object_is_accepted_for_group(
     session: AsyncSession, state: EmulatorState, inventory: list[SimCard]
 ) -> None:
