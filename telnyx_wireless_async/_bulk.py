@@ -82,6 +82,11 @@ class RegistrationLedger:
     Pass one to ``register(..., ledger=...)`` to keep what finished if the call is
     cancelled: `result` then reports the chunks that completed, the codes in flight
     as unknown, and the codes never sent as unknown with ``sent=False``.
+
+    To persist outcomes as they happen (as the command line's resumable ledger file
+    does), subclass it and extend `mark_sent`, called just before a chunk is sent,
+    and `record`, called as soon as its outcome is known. An exception raised from
+    either stops the whole call.
     """
 
     def __init__(self) -> None:
