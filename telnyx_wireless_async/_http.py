@@ -38,6 +38,7 @@ __all__ = [
     "package_version",
     "rate_limit_pause",
     "retry_after_seconds",
+    "schema_error",
 ]
 
 T = TypeVar("T")
@@ -165,36 +166,34 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
     )
 
 
-def decipher_response(
-    status: int, headers: Mapping[str, str], body: bytes, parse: Callable[[Any], T]
-) -> T:
-    """Turn a response into models, or raise the matching error.
+def decipher_response(status: int, headers: Mapping[str, str], body: bytes) -> Any:
+    """Return a response's decoded JSON, or raise the matching error.
 
     Args:
         status: The HTTP status code.
         headers: The response headers (case-insensitive mapping).
         body: The raw body.
-        parse: Builds the result from the decoded JSON; raises `ModelError`.
 
     Returns:
-        What `parse` built.
+        The decoded JSON of a 2xx body.
 
     Raises:
         APIStatusError: A non-2xx status, as its subclass for that status.
-        APIResponseValidationError: A 2xx body that is not the JSON expected.
+        APIResponseValidationError: A 2xx body that is not JSON.
     """
     if not 200 <= status < 300:
         raise error_from_response(status, headers, body)
     try:
-        payload = json_loads(body)
+        return json_loads(body)
     except ValueError as exc:
         snippet = body[:80].decode("utf-8", "replace")
         raise APIResponseValidationError(
             f"HTTP {status} body is not valid JSON ({exc}): {snippet!r}", status=status, body=body
         ) from None
-    try:
-        return parse(payload)
-    except ModelError as exc:
-        raise APIResponseValidationError(
-            f"HTTP {status} body does not match the API's schema: {exc}", status=status, body=body
-        ) from exc
+
+
+def schema_error(status: int, body: bytes, error: ModelError) -> APIResponseValidationError:
+    """Return the error for a 2xx body whose JSON does not fit the models."""
+    return APIResponseValidationError(
+        f"HTTP {status} body does not match the API's schema: {error}", status=status, body=body
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -13,8 +13,14 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from telnyx_wireless_async._http import build_headers, decipher_response, rate_limit_pause
+from telnyx_wireless_async._http import (
+    build_headers,
+    decipher_response,
+    rate_limit_pause,
+    schema_error,
+)
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
+from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
 from telnyx_wireless_async.resources.sim_cards import SimCards
@@ -24,9 +30,6 @@ __all__ = ["DEFAULT_BASE_URL", "AsyncSession"]
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
-
-# Bodies from this size (about 40 cards) are decoded off the event loop.
-OFFLOAD_BODY_BYTES = 32 * 1024
 
 
 class _State(enum.Enum):
@@ -93,6 +96,7 @@ class AsyncSession:
         self._state = _State.UNOPENED
         # Paces every request of the session by the server's rate-limit headers.
         self._throttle = Throttle()
+        self._decoding = asyncio.Lock()
         self.sim_cards = SimCards(self)
         """SIM card operations: list and register."""
 
@@ -150,7 +154,7 @@ class AsyncSession:
         method: str,
         path: str,
         *,
-        parse: Callable[[Any], T],
+        parse: Callable[[Any], Awaitable[T]],
         params: Mapping[str, str] | None = None,
         json: Any = None,
         retry: RetryPolicy | None = None,
@@ -160,7 +164,8 @@ class AsyncSession:
         Args:
             method: The HTTP method.
             path: The path under the base URL, starting with ``/``.
-            parse: Builds the result from the decoded JSON body.
+            parse: Builds the result from the decoded JSON body; raises `ModelError`.
+                It is a coroutine so that building many models can yield to the loop.
             params: Query parameters, already in wire form.
             json: A JSON-serialisable request body.
             retry: A retry policy for this request instead of the session's.
@@ -220,11 +225,13 @@ class AsyncSession:
 
         async def send() -> T:
             status, headers, body = await paced_exchange()
-            if len(body) >= OFFLOAD_BODY_BYTES:
-                # Decoding a full page costs milliseconds of CPU; on the loop, pages that
-                # arrive together would stall it for their sum. In a worker thread the GIL
-                # hands the loop a turn at least every switch interval (5 ms).
-                return await asyncio.to_thread(decipher_response, status, headers, body, parse)
-            return decipher_response(status, headers, body, parse)
+            # One body decoded at a time: responses that arrive together would otherwise
+            # each take their turn of the loop in the same round, and stall it for the sum.
+            async with self._decoding:
+                payload = decipher_response(status, headers, body)
+                try:
+                    return await parse(payload)
+                except ModelError as error:
+                    raise schema_error(status, body, error) from error
 
         return await call_with_retries(policy, send)

@@ -17,6 +17,11 @@ from telnyx_wireless_async.testing import EmulatorState, create_app
 API_KEY = "KEY-test-0123456789abcdef"
 
 
+async def raw_json(payload: Any) -> Any:
+    """A `parse` for `AsyncSession.request` that keeps the decoded JSON as it is."""
+    return payload
+
+
 def no_other_tasks() -> bool:
     """True when no task of the SDK's is left; the emulator's own handlers do not count."""
     leftover = []

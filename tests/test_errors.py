@@ -21,7 +21,7 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault
 
-from .conftest import API_KEY
+from .conftest import API_KEY, raw_json
 
 STATUS_ERRORS = [
     (400, BadRequestError),
@@ -83,7 +83,7 @@ async def test_validation_error_from_the_real_server_names_the_parameter(
             "GET",
             "/sim_cards",
             params={"page[size]": "500"},
-            parse=lambda payload: payload,
+            parse=raw_json,
         )
     (error,) = caught.value.errors
     assert error.source is not None
@@ -92,7 +92,7 @@ async def test_validation_error_from_the_real_server_names_the_parameter(
 
 async def test_unknown_path_is_not_found(no_retry_session: AsyncSession) -> None:
     with pytest.raises(NotFoundError):
-        await no_retry_session.request("GET", "/no_such_thing", parse=lambda payload: payload)
+        await no_retry_session.request("GET", "/no_such_thing", parse=raw_json)
 
 
 async def test_error_body_that_is_not_json_still_gives_the_status_error(

@@ -58,22 +58,22 @@ def test_ratelimit_reset_is_no_retry_hint_on_other_errors() -> None:
     given = CIMultiDict({"x-ratelimit-reset": "9"})
     assert retry_after_seconds(given, rate_limited=False, now=NOW) is None
     with pytest.raises(APIStatusError) as caught:
-        decipher_response(503, headers(x_ratelimit_reset="9"), b"", len)
+        decipher_response(503, headers(x_ratelimit_reset="9"), b"")
     assert caught.value.retry_after is None
     with pytest.raises(APIStatusError) as caught:
-        decipher_response(503, headers(retry_after="4", x_ratelimit_reset="9"), b"", len)
+        decipher_response(503, headers(retry_after="4", x_ratelimit_reset="9"), b"")
     assert caught.value.retry_after == 4.0
 
 
-def test_success_body_goes_to_the_parser() -> None:
+def test_success_body_is_decoded() -> None:
     body = json.dumps({"data": [1, 2]}).encode()
-    assert decipher_response(200, headers(), body, lambda p: p["data"]) == [1, 2]
+    assert decipher_response(200, headers(), body) == {"data": [1, 2]}
 
 
 def test_rate_limit_response_is_deciphered() -> None:
     body = b'{"errors":[{"code":"10011","title":"Too many requests","detail":"Slow down"}]}'
     with pytest.raises(RateLimitError) as caught:
-        decipher_response(429, headers(x_ratelimit_reset="30", x_request_id="r-1"), body, len)
+        decipher_response(429, headers(x_ratelimit_reset="30", x_request_id="r-1"), body)
     error = caught.value
     assert error.retry_after == 30.0
     assert error.request_id == "r-1"
@@ -95,7 +95,7 @@ def test_error_with_pointer_and_meta() -> None:
         }
     ).encode()
     with pytest.raises(UnprocessableEntityError) as caught:
-        decipher_response(422, headers(), body, len)
+        decipher_response(422, headers(), body)
     (error,) = caught.value.errors
     assert error.source is not None
     assert error.source.pointer == "/registration_codes/3"
@@ -105,17 +105,24 @@ def test_error_with_pointer_and_meta() -> None:
 @pytest.mark.parametrize("body", [b'{"errors": "nope"}', b'{"errors": [{"detail": "x"}]}', b"\xff"])
 def test_error_body_of_another_shape_keeps_the_status(body: bytes) -> None:
     with pytest.raises(APIStatusError) as caught:
-        decipher_response(409, headers(), body, len)
+        decipher_response(409, headers(), body)
     assert caught.value.status == 409
     assert caught.value.errors == ()
     assert caught.value.body == body
 
 
-def test_parser_error_becomes_validation_error() -> None:
+def test_body_that_is_not_json_is_a_validation_error() -> None:
+    with pytest.raises(APIResponseValidationError, match="not valid JSON") as caught:
+        decipher_response(200, headers(), b'{"data": [')
+    assert caught.value.status == 200
+    assert caught.value.body == b'{"data": ['
+
+
+def test_schema_error_keeps_status_body_and_paths() -> None:
+    from telnyx_wireless_async._http import schema_error
     from telnyx_wireless_async._serde import ModelError
 
-    def parse(payload: object) -> object:
-        raise ModelError("$.meta: required field missing")
-
-    with pytest.raises(APIResponseValidationError, match="required field missing"):
-        decipher_response(200, headers(), b"{}", parse)
+    error = schema_error(202, b"{}", ModelError("$.meta: required field missing"))
+    assert isinstance(error, APIResponseValidationError)
+    assert (error.status, error.body) == (202, b"{}")
+    assert "$.meta: required field missing" in str(error)

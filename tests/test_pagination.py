@@ -19,7 +19,7 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault
 
-from .conftest import API_KEY, no_other_tasks
+from .conftest import API_KEY, no_other_tasks, raw_json
 
 INVENTORY = 1000
 
@@ -46,7 +46,7 @@ def ids(cards: list[SimCard]) -> list[str | None]:
 
 async def raw_page(session: AsyncSession, number: int, size: int) -> dict[str, Any]:
     params = {"page[number]": str(number), "page[size]": str(size)}
-    return await session.request("GET", "/sim_cards", params=params, parse=lambda p: p)  # type: ignore[no-any-return]
+    return await session.request("GET", "/sim_cards", params=params, parse=raw_json)  # type: ignore[no-any-return]
 
 
 async def settle() -> None:

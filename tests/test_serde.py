@@ -26,6 +26,8 @@ from telnyx_wireless_async import (
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._serde import ModelError, make_converter, structure_page
 
+from .conftest import raw_json
+
 SAMPLES = Path(__file__).parent / "samples"
 strict = make_converter(strict=True)
 
@@ -84,7 +86,7 @@ async def test_emulator_cards_fit_the_models_exactly(session: AsyncSession) -> N
         "GET",
         "/sim_cards",
         params={"page[size]": "250", "include_sim_card_group": "true"},
-        parse=lambda payload: payload,
+        parse=raw_json,
     )
     page = strict.structure(raw, SimCardPage)
     assert len(page.data) == 250

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable, Sequence
-from functools import partial
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
 from telnyx_wireless_async._pagination import iter_cards, iter_pages
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._retry import RetryPolicy
-from telnyx_wireless_async._serde import structure_page
+from telnyx_wireless_async._serde import structure_page_in_steps
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
     check_bool,
@@ -138,7 +137,9 @@ class SimCards:
             TelnyxError: The request failed.
         """
         params = list_params(page_number=page_number, page_size=page_size, **filters)
-        return await self._session.request("GET", LIST_PATH, params=params, parse=structure_page)
+        return await self._session.request(
+            "GET", LIST_PATH, params=params, parse=structure_page_in_steps
+        )
 
     def pages(
         self,
@@ -172,7 +173,7 @@ class SimCards:
         async def fetch(number: int) -> SimCardPage:
             page_params = {**params, "page[number]": str(number)}
             return await self._session.request(
-                "GET", LIST_PATH, params=page_params, parse=structure_page
+                "GET", LIST_PATH, params=page_params, parse=structure_page_in_steps
             )
 
         return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
@@ -248,11 +249,14 @@ class SimCards:
             raise TypeError(f"on_progress must be callable, got {on_progress!r}")
 
         async def post(chunk: Sequence[str], policy: RetryPolicy) -> RegistrationResult:
+            async def parse(payload: Any) -> RegistrationResult:
+                return account_for_codes(chunk, payload)
+
             return await self._session.request(
                 "POST",
                 REGISTER_PATH,
                 json={"registration_codes": list(chunk), **body},
-                parse=partial(account_for_codes, chunk),
+                parse=parse,
                 retry=policy,
             )
 
