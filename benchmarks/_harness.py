@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,27 @@ class LoopStallMonitor:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+
+
+async def measured(job: Callable[[], Awaitable[int]]) -> dict[str, float]:
+    """Run `job` (which returns how many items it handled) and measure it.
+
+    Returns:
+        ``items``, ``wall`` and client ``cpu`` seconds, peak ``rss`` in MB, and the
+        longest event-loop stall in ``stall_ms``.
+    """
+    cpu_before = cpu_seconds()
+    async with LoopStallMonitor() as monitor:
+        start = time.perf_counter()
+        items = await job()
+        wall = time.perf_counter() - start
+    return {
+        "items": items,
+        "wall": wall,
+        "cpu": cpu_seconds() - cpu_before,
+        "rss": peak_rss_mb(),
+        "stall_ms": monitor.longest * 1000,
+    }
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -23,18 +23,17 @@ import json
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from _harness import (
     API_KEY,
-    LoopStallMonitor,
-    cpu_seconds,
     emulator_process,
     machine,
     markdown_table,
-    peak_rss_mb,
+    measured,
     run_child,
     warm_up,
 )
@@ -118,24 +117,6 @@ REGISTRARS = {"telnyx-wireless-async": ours_register, FROZEN: ours_register,
               "official telnyx": official_register, "plain aiohttp": plain_register}  # fmt: skip
 
 
-async def measured(job: str, client: str, url: str, codes: list[str]) -> dict[str, Any]:
-    cpu_before = cpu_seconds()
-    async with LoopStallMonitor() as monitor:
-        start = time.perf_counter()
-        if job == "stream":
-            items = await STREAMERS[client](url)
-        else:
-            items = await REGISTRARS[client](url, codes)
-        wall = time.perf_counter() - start
-    return {
-        "items": items,
-        "wall": wall,
-        "cpu": cpu_seconds() - cpu_before,
-        "rss": peak_rss_mb(),
-        "stall_ms": monitor.longest * 1000,
-    }
-
-
 def child(args: argparse.Namespace) -> None:
     import gc
 
@@ -149,7 +130,11 @@ def child(args: argparse.Namespace) -> None:
     if args.client == FROZEN:
         gc.freeze()
     codes = [registration_code(args.offset + n) for n in range(args.codes)]
-    print(json.dumps(asyncio.run(measured(args.job, args.client, args.url, codes))))
+    if args.job == "stream":
+        job = partial(STREAMERS[args.client], args.url)
+    else:
+        job = partial(REGISTRARS[args.client], args.url, codes)
+    print(json.dumps(asyncio.run(measured(job))))
 
 
 # -- the parent: jobs, tables ---------------------------------------------------------------

@@ -13,16 +13,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
+from functools import partial
 
 import aiohttp
 from _harness import (
     API_KEY,
-    cpu_seconds,
     emulator_process,
     machine,
     markdown_table,
-    peak_rss_mb,
+    measured,
     run_child,
 )
 
@@ -54,15 +53,11 @@ async def chunked(url: str, codes: list[str], concurrency: int) -> int:
 
 def child(args: argparse.Namespace) -> None:
     codes = [registration_code(args.offset + n) for n in range(args.codes)]
-    cpu_before = cpu_seconds()
-    start = time.perf_counter()
     if args.mode == "one-request":
-        registered = asyncio.run(one_request(args.url, codes))
+        job = partial(one_request, args.url, codes)
     else:
-        registered = asyncio.run(chunked(args.url, codes, args.concurrency))
-    wall = time.perf_counter() - start
-    result = {"registered": registered, "wall": wall, "cpu": cpu_seconds() - cpu_before}
-    print(json.dumps({**result, "rss": peak_rss_mb()}))
+        job = partial(chunked, args.url, codes, args.concurrency)
+    print(json.dumps(asyncio.run(measured(job))))
 
 
 def main() -> None:
@@ -93,7 +88,7 @@ def main() -> None:
                 "register.py", "--url", url, "--mode", mode, "--codes", str(args.codes),
                 "--concurrency", str(concurrency), "--offset", str(number * args.codes),
             )  # fmt: skip
-            assert r["registered"] == args.codes, r
+            assert r["items"] == args.codes, r
             rows.append(
                 [label, f"{r['wall']:.2f}", f"{args.codes / r['wall']:,.0f}", f"{r['cpu']:.2f}"]
             )

@@ -13,16 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
+from functools import partial
 
 from _harness import (
     API_KEY,
-    LoopStallMonitor,
-    cpu_seconds,
     emulator_process,
     machine,
     markdown_table,
-    peak_rss_mb,
+    measured,
     run_child,
     warm_up,
 )
@@ -31,28 +29,16 @@ from telnyx_wireless_async import AsyncSession
 from telnyx_wireless_async.resources.sim_cards import DEFAULT_PREFETCH
 
 
-async def stream(url: str, prefetch: int, page_size: int) -> dict[str, float]:
-    cpu_before = cpu_seconds()
+async def stream(url: str, prefetch: int, page_size: int) -> int:
     count = 0
-    async with (
-        AsyncSession(API_KEY, base_url=url, timeout=120) as telnyx,
-        LoopStallMonitor() as monitor,
-    ):
-        start = time.perf_counter()
+    async with AsyncSession(API_KEY, base_url=url, timeout=120) as telnyx:
         async for _card in telnyx.sim_cards.stream(page_size=page_size, prefetch=prefetch):
             count += 1
-        wall = time.perf_counter() - start
-    return {
-        "cards": count,
-        "wall": wall,
-        "cpu": cpu_seconds() - cpu_before,
-        "rss": peak_rss_mb(),
-        "stall_ms": monitor.longest * 1000,
-    }
+    return count
 
 
 def child(args: argparse.Namespace) -> None:
-    result = asyncio.run(stream(args.url, args.prefetch, args.page_size))
+    result = asyncio.run(measured(partial(stream, args.url, args.prefetch, args.page_size)))
     print(json.dumps(result))
 
 
@@ -73,14 +59,14 @@ def measure(
                 "--page-size",
                 str(page_size),
             )
-            assert r["cards"] == cards, r
+            assert r["items"] == cards, r
             rows.append(
                 [
                     f"{cards:,}",
                     f"{latency * 1000:.0f} ms",
                     prefetch,
                     f"{r['wall']:.2f}",
-                    f"{r['cards'] / r['wall']:,.0f}",
+                    f"{r['items'] / r['wall']:,.0f}",
                     f"{r['cpu']:.2f}",
                     f"{r['rss']:.0f}",
                     f"{r['stall_ms']:.1f}",
