@@ -21,9 +21,10 @@ from collections.abc import Awaitable, Callable, Generator
 from typing import TypeVar, cast
 
 import backoff
-from attrs import field, frozen
-from attrs.validators import ge, gt, instance_of
+from attrs import Attribute, field, frozen
+from attrs.validators import is_callable, optional
 
+from telnyx_wireless_async._validation import check_bool, check_int_range, check_seconds
 from telnyx_wireless_async.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -55,6 +56,22 @@ class RetryEvent:
     error: TelnyxError
 
 
+def _attempts(_: object, attribute: Attribute[int], value: object) -> None:
+    check_int_range(attribute.name, value, low=1)
+
+
+def _flag(_: object, attribute: Attribute[bool], value: object) -> None:
+    check_bool(attribute.name, value)
+
+
+def _seconds(_: object, attribute: Attribute[float], value: object) -> None:
+    check_seconds(attribute.name, value, allow_zero=True)
+
+
+def _positive_seconds(_: object, attribute: Attribute[float], value: object) -> None:
+    check_seconds(attribute.name, value)
+
+
 @frozen(kw_only=True)
 class RetryPolicy:
     """How failed requests are retried.
@@ -66,17 +83,21 @@ class RetryPolicy:
         max_delay: Upper bound of any backoff delay, in seconds.
         max_server_delay: The longest ``Retry-After`` or ``x-ratelimit-reset`` honoured;
             a longer one is cut to this.
-        wait: False makes every wait zero while still counting attempts (for tests).
-        on_retry: Called with a `RetryEvent` before each wait, e.g. for metrics.
+        wait: False makes every wait zero while still counting attempts (for tests);
+            it also turns off the session's pacing by the rate-limit headers.
+        on_retry: Called with a `RetryEvent` before each wait, e.g. for metrics. An
+            exception it raises ends the call with that exception.
     """
 
-    max_attempts: int = field(default=4, validator=[instance_of(int), ge(1)])
-    max_time: float = field(default=60.0, validator=gt(0))
-    initial_delay: float = field(default=0.5, validator=ge(0))
-    max_delay: float = field(default=8.0, validator=ge(0))
-    max_server_delay: float = field(default=60.0, validator=ge(0))
-    wait: bool = True
-    on_retry: Callable[[RetryEvent], None] | None = None
+    max_attempts: int = field(default=4, validator=_attempts)
+    max_time: float = field(default=60.0, validator=_positive_seconds)
+    initial_delay: float = field(default=0.5, validator=_seconds)
+    max_delay: float = field(default=8.0, validator=_seconds)
+    max_server_delay: float = field(default=60.0, validator=_seconds)
+    wait: bool = field(default=True, validator=_flag)
+    on_retry: Callable[[RetryEvent], None] | None = field(
+        default=None, validator=optional(is_callable())
+    )
 
     def delay(self, attempt: int, error: TelnyxError) -> float:
         """Return the seconds to wait after failed attempt number `attempt` (1-based)."""

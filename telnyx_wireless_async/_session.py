@@ -22,6 +22,7 @@ from telnyx_wireless_async._http import (
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
+from telnyx_wireless_async._validation import check_seconds
 from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
@@ -82,10 +83,19 @@ class AsyncSession:
             raise ValueError("api_key contains a line break")
         url = base_url or os.environ.get("TELNYX_BASE_URL") or DEFAULT_BASE_URL
         parsed = URL(url)
+        if parsed.user is not None or parsed.password is not None:
+            # The API key authenticates; and the URL shows up in messages and reprs.
+            raise ValueError(
+                f"base_url must not carry credentials: {parsed.with_user(None)!s} "
+                "(the API key authenticates)"
+            )
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        check_seconds("timeout", timeout)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy, got {retry!r}")
+        if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
+            raise TypeError(f"http_session must be an aiohttp.ClientSession, got {http_session!r}")
 
         self._headers = build_headers(key)
         self._base_url = url.rstrip("/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable
 from enum import StrEnum
@@ -13,6 +14,7 @@ __all__ = [
     "check_enum_list",
     "check_int_range",
     "check_registration_codes",
+    "check_seconds",
     "check_str_list",
     "check_text",
     "check_uuid",
@@ -28,6 +30,16 @@ def check_bool(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {value!r}")
     return value
+
+
+def check_seconds(name: str, value: object, *, allow_zero: bool = False) -> float:
+    """Return `value` as a finite number of seconds, positive (or zero if allowed)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, got {value!r}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = "at least 0" if allow_zero else "more than 0"
+        raise ValueError(f"{name} must be a finite number of seconds, {bound}; got {value!r}")
+    return float(value)
 
 
 def check_int_range(name: str, value: object, *, low: int, high: int | None = None) -> int:
@@ -63,12 +75,12 @@ def check_uuid(name: str, value: object) -> str:
 
 def check_enum(name: str, value: object, enum: type[E]) -> E:
     """Return the member of `enum` that `value` names."""
+    allowed = ", ".join(member.value for member in enum)
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {sorted(enum)}, got {value!r}")
+        raise TypeError(f"{name} must be one of {allowed}; got {value!r}")
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(member.value for member in enum)
         raise ValueError(f"{name} must be one of {allowed}; got {value!r}") from None
 
 
@@ -88,9 +100,11 @@ def check_enum_list(name: str, values: object, enum: type[E]) -> list[E]:
     return [check_enum(f"{name}[{i}]", item, enum) for i, item in enumerate(items)]
 
 
-def check_str_list(name: str, values: object) -> list[str]:
+def check_str_list(name: str, values: object, *, allow_empty: bool = True) -> list[str]:
     """Return `values` as a list of non-empty strings with no commas (commas join them)."""
     items = _items(name, values, "strings")
+    if not items and not allow_empty:
+        raise ValueError(f"{name} must not be empty")
     checked = [check_text(f"{name}[{i}]", item) for i, item in enumerate(items)]
     for i, item in enumerate(checked):
         if "," in item:

@@ -47,8 +47,21 @@ __all__ = [
 ]
 
 
+def _rebuild(cls: type[TelnyxError], args: tuple[object, ...], state: dict[str, object]) -> object:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class TelnyxError(Exception):
     """Base class of every error raised by this SDK."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take keyword-only arguments, which the default pickling of
+        # exceptions cannot pass back; rebuild from the attributes instead, so that
+        # errors cross process pools and task queues.
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class APIConnectionError(TelnyxError):

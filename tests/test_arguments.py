@@ -42,12 +42,14 @@ CASES = [
     (listing(include_sim_card_group="yes"), TypeError, "'yes'"),
     (listing(iccid=""), ValueError, "iccid"),
     (listing(colour="red"), TypeError, "colour"),
+    (listing(tags=[]), ValueError, "tags must not be empty"),
     # stream() and pages() check when called, not when first iterated.
     (streaming(prefetch=0), ValueError, "prefetch"),
     (streaming(prefetch=1.5), TypeError, "1.5"),
     (streaming(page_size=251), ValueError, "251"),
     (streaming(status="bogus"), ValueError, "'bogus'"),
     (streaming(colour="red"), TypeError, "colour"),
+    (streaming(page_number=2), TypeError, "page_number"),
     (registering("0000000001"), TypeError, "'0000000001'"),
     (registering([]), ValueError, "must not be empty"),
     (registering(iter([])), ValueError, "must not be empty"),
@@ -63,6 +65,8 @@ CASES = [
     (registering(concurrency=0), ValueError, "concurrency"),
     (registering(concurrency="8"), TypeError, "'8'"),
     (registering(on_progress="print"), TypeError, "on_progress"),
+    (registering(ledger=[]), TypeError, "ledger must be a RegistrationLedger"),
+    (registering(status=["enabled"]), TypeError, "status must be one of enabled, disabled"),
 ]
 
 

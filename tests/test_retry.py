@@ -166,11 +166,25 @@ async def test_retries_can_be_turned_off(base_url: str, state: EmulatorState) ->
     assert len(state.requests) == 1
 
 
-def test_policy_refuses_nonsense() -> None:
-    with pytest.raises(ValueError, match="max_attempts"):
-        RetryPolicy(max_attempts=0)
-    with pytest.raises(ValueError, match="max_time"):
-        RetryPolicy(max_time=0)
+@pytest.mark.parametrize(
+    ("options", "error", "named"),
+    [
+        ({"max_attempts": 0}, ValueError, "max_attempts"),
+        ({"max_attempts": True}, TypeError, "max_attempts must be an int, got True"),
+        ({"max_attempts": 2.0}, TypeError, "max_attempts must be an int, got 2.0"),
+        ({"max_time": 0}, ValueError, "max_time"),
+        ({"max_time": "5"}, TypeError, "max_time must be a number of seconds, got '5'"),
+        ({"max_delay": float("inf")}, ValueError, "max_delay must be a finite"),
+        ({"initial_delay": -1}, ValueError, "initial_delay"),
+        ({"wait": "no"}, TypeError, "wait must be a bool, got 'no'"),
+        ({"on_retry": 5}, TypeError, "on_retry"),
+    ],
+)
+def test_policy_refuses_nonsense(
+    options: dict[str, object], error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        RetryPolicy(**options)  # type: ignore[arg-type]
 
 
 async def test_429_pauses_every_request_of_the_session(base_url: str, state: EmulatorState) -> None:

@@ -49,10 +49,50 @@ def test_bad_base_url_is_refused(url: str) -> None:
         AsyncSession("k", base_url=url)
 
 
-@pytest.mark.parametrize("timeout", [0, -1.5, True])
-def test_bad_timeout_is_refused(timeout: float) -> None:
-    with pytest.raises(ValueError, match=f"timeout.*{timeout!r}"):
+@pytest.mark.parametrize(
+    ("timeout", "error"),
+    [(0, ValueError), (-1.5, ValueError), (float("nan"), ValueError), (True, TypeError)],
+)
+def test_bad_timeout_is_refused(timeout: float, error: type[Exception]) -> None:
+    with pytest.raises(error, match=f"timeout.*{timeout!r}"):
         AsyncSession("k", timeout=timeout)
+
+
+def test_credentials_in_base_url_are_refused_without_being_repeated() -> None:
+    with pytest.raises(ValueError, match="must not carry credentials") as caught:
+        AsyncSession("k", base_url="http://user:pa55word@127.0.0.1/v2")
+    assert "pa55word" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [({"retry": {"max_attempts": 2}}, "retry must be a RetryPolicy"),
+     ({"http_session": "x"}, "http_session must be an aiohttp.ClientSession")],
+)  # fmt: skip
+def test_wrong_collaborators_are_refused(options: dict[str, object], named: str) -> None:
+    with pytest.raises(TypeError, match=named):
+        AsyncSession("k", **options)  # type: ignore[arg-type]
+
+
+def test_errors_survive_pickling() -> None:
+    import pickle
+
+    from telnyx_wireless_async import AuthenticationError, RegistrationError, RegistrationResult
+    from telnyx_wireless_async.models import UnsettledCode
+
+    error = AuthenticationError("HTTP 401: no", status=401, request_id="r-1", body=b"{}")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.status, copy.request_id) == (
+        AuthenticationError,
+        "HTTP 401: no",
+        401,
+        "r-1",
+    )
+    result = RegistrationResult(
+        unknown=(UnsettledCode(registration_code="0000000001", reason="x"),)
+    )
+    registration = pickle.loads(pickle.dumps(RegistrationError(result)))
+    assert registration.result == result
 
 
 def test_repr_redacts_the_key() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 __all__ = ["run"]
 
@@ -18,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
         f"--latency={args.latency}",
         f"--seed={args.seed}",
     ]
-    if args.api_key is not None:
-        argv.append(f"--api-key={args.api_key}")
+    # The same key the other commands send, so `sims` works against it as it is.
+    api_key = args.api_key or os.environ.get("TELNYX_API_KEY") or "test-api-key"
+    argv.append(f"--api-key={api_key}")
     return serve(argv)

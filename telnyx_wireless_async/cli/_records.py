@@ -66,7 +66,10 @@ def _plain(_instance: Any, _field: Any, value: Any) -> Any:
 
 def card_to_json(card: SimCard) -> dict[str, Any]:
     """Return the card as the API's JSON object: wire names, amounts and timestamps as strings."""
-    return attrs.asdict(card, value_serializer=_plain)
+    record = attrs.asdict(card, value_serializer=_plain)
+    if record["sim_card_group"] is None:
+        del record["sim_card_group"]  # the API sends it only with include_sim_card_group
+    return record
 
 
 def _lookup(record: Mapping[str, Any], path: str) -> Any:

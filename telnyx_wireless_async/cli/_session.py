@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 
-from telnyx_wireless_async import AsyncSession, RetryEvent, RetryPolicy
-from telnyx_wireless_async.cli._errors import UsageError, one_line
+from telnyx_wireless_async import AsyncSession
+from telnyx_wireless_async.cli._errors import UsageError
 
 __all__ = ["open_session"]
-
-_LOGGER = logging.getLogger("telnyx_wireless_async.cli")
-
-
-def _log_retry(event: RetryEvent) -> None:
-    _LOGGER.debug(
-        "attempt %d failed, retrying in %.2f s: %s",
-        event.attempt,
-        event.delay,
-        one_line(str(event.error)),
-    )
 
 
 def open_session(args: argparse.Namespace) -> AsyncSession:
@@ -37,7 +25,6 @@ def open_session(args: argparse.Namespace) -> AsyncSession:
             key,
             base_url=args.base_url,
             timeout=args.timeout,
-            retry=RetryPolicy(on_retry=_log_retry),
         )
     except ValueError as exc:
         # The session's messages name the offending option, never the key's value.

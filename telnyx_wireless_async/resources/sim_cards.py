@@ -34,7 +34,7 @@ from telnyx_wireless_async.models import (
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
 
-__all__ = ["SimCardFilters", "SimCards", "list_params"]
+__all__ = ["SimCardFilters", "SimCards", "filter_params", "page_params"]
 
 # Eight requests in flight hide round-trip latency well (each page is one round trip)
 # without crowding a rate limit; past a few dozen, more only adds server load.
@@ -77,10 +77,8 @@ class SimCardFilters(TypedDict, total=False):
     sort: str
 
 
-def list_params(
-    *, page_number: int = 1, page_size: int = 20, **filters: Unpack[SimCardFilters]
-) -> dict[str, str]:
-    """Check the list options and return them as wire query parameters.
+def filter_params(**filters: Unpack[SimCardFilters]) -> dict[str, str]:
+    """Check the filter and sort options and return them as wire query parameters.
 
     Array filters are comma-joined (``filter[tags]=a,b``), as the official SDK sends them.
 
@@ -90,10 +88,10 @@ def list_params(
     """
     unknown = set(filters) - set(SimCardFilters.__annotations__)
     if unknown:
-        raise TypeError(f"unknown list option(s): {', '.join(sorted(unknown))}")
+        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
     params: dict[str, str] = {}
     if (tags := filters.get("tags")) is not None:
-        params["filter[tags]"] = ",".join(check_str_list("tags", tags))
+        params["filter[tags]"] = ",".join(check_str_list("tags", tags, allow_empty=False))
     if (iccid := filters.get("iccid")) is not None:
         params["filter[iccid]"] = check_text("iccid", iccid)
     if (msisdn := filters.get("msisdn")) is not None:
@@ -107,9 +105,15 @@ def list_params(
         params["include_sim_card_group"] = "true"
     if (sort := filters.get("sort")) is not None:
         params["sort"] = check_enum("sort", sort, SortOrder).value
-    params["page[number]"] = str(check_int_range("page_number", page_number, low=1))
-    params["page[size]"] = str(check_int_range("page_size", page_size, low=1, high=MAX_PAGE_SIZE))
     return params
+
+
+def page_params(page_number: int, page_size: int) -> dict[str, str]:
+    """Check the page options and return them as wire query parameters."""
+    return {
+        "page[number]": str(check_int_range("page_number", page_number, low=1)),
+        "page[size]": str(check_int_range("page_size", page_size, low=1, high=MAX_PAGE_SIZE)),
+    }
 
 
 class SimCards:
@@ -136,7 +140,7 @@ class SimCards:
             TypeError, ValueError: A bad option, before any request is sent.
             TelnyxError: The request failed.
         """
-        params = list_params(page_number=page_number, page_size=page_size, **filters)
+        params = {**filter_params(**filters), **page_params(page_number, page_size)}
         return await self._session.request(
             "GET", LIST_PATH, params=params, parse=structure_page_in_steps
         )
@@ -167,13 +171,16 @@ class SimCards:
             PaginationError: While iterating, pages that contradict each other.
             TelnyxError: While iterating, a page request that failed after its retries.
         """
-        params = list_params(page_size=page_size, **filters)
+        # page_number is no option here: the walk covers every page, from the first.
+        params = {**filter_params(**filters), **page_params(1, page_size)}
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
 
         async def fetch(number: int) -> SimCardPage:
-            page_params = {**params, "page[number]": str(number)}
             return await self._session.request(
-                "GET", LIST_PATH, params=page_params, parse=structure_page_in_steps
+                "GET",
+                LIST_PATH,
+                params={**params, "page[number]": str(number)},
+                parse=structure_page_in_steps,
             )
 
         return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
@@ -247,6 +254,8 @@ class SimCards:
         check_int_range("concurrency", concurrency, low=1, high=MAX_CONCURRENCY)
         if on_progress is not None and not callable(on_progress):
             raise TypeError(f"on_progress must be callable, got {on_progress!r}")
+        if ledger is not None and not isinstance(ledger, RegistrationLedger):
+            raise TypeError(f"ledger must be a RegistrationLedger, got {ledger!r}")
 
         async def post(chunk: Sequence[str], policy: RetryPolicy) -> RegistrationResult:
             async def parse(payload: Any) -> RegistrationResult:
