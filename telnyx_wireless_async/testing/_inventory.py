@@ -360,18 +360,18 @@ class Inventory:
     def card_json(self, index: int, *, include_group: bool = False) -> bytes:
         """Return card ``index`` encoded as JSON, as `card` builds it.
 
-        Synthetic cards never change, so their encodings are kept (up to
-        ``RENDER_CACHE_SIZE``): a client walking the inventory again, as benchmarks and
-        retries do, then costs the emulator a join instead of building every card anew.
+        Synthetic cards never change, so the encodings of the first ``RENDER_CACHE_SIZE``
+        served are kept: a client walking the inventory again, as benchmarks and retries
+        do, then costs the emulator a join instead of building every card anew.
         """
         key = (index, include_group)
         cached = self._rendered.get(key)
         if cached is not None:
             return cached
         encoded = json.dumps(self.card(index, include_group=include_group)).encode()
-        if index < self._size:
-            if len(self._rendered) >= RENDER_CACHE_SIZE:
-                del self._rendered[next(iter(self._rendered))]  # the oldest
+        # Once full, the cache keeps what it has: evicting would make a walk over a larger
+        # inventory miss on every card.
+        if index < self._size and len(self._rendered) < RENDER_CACHE_SIZE:
             self._rendered[key] = encoded
         return encoded
 
