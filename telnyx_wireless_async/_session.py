@@ -7,11 +7,8 @@ import enum
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
-
-import aiohttp
-from multidict import CIMultiDictProxy
-from yarl import URL
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+from urllib.parse import urlsplit
 
 from telnyx_wireless_async._http import (
     build_headers,
@@ -25,6 +22,12 @@ from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async._validation import check_seconds
 from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
 from telnyx_wireless_async.resources.sim_cards import SimCards
+
+if TYPE_CHECKING:
+    # aiohttp is imported when the first request goes out: it takes most of the
+    # package's import time (its connector builds TLS contexts on import).
+    import aiohttp
+    from multidict import CIMultiDictProxy
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncSession"]
 
@@ -82,24 +85,29 @@ class AsyncSession:
             # Named without its value: the key must never reach a message.
             raise ValueError("api_key contains a line break")
         url = base_url or os.environ.get("TELNYX_BASE_URL") or DEFAULT_BASE_URL
-        parsed = URL(url)
-        if parsed.user is not None or parsed.password is not None:
+        parsed = urlsplit(url)
+        if "@" in parsed.netloc:
             # The API key authenticates; and the URL shows up in messages and reprs.
+            without = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()
             raise ValueError(
-                f"base_url must not carry credentials: {parsed.with_user(None)!s} "
-                "(the API key authenticates)"
+                f"base_url must not carry credentials: {without} (the API key authenticates)"
             )
-        if parsed.scheme not in ("http", "https") or not parsed.host:
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
         check_seconds("timeout", timeout)
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a RetryPolicy, got {retry!r}")
-        if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
-            raise TypeError(f"http_session must be an aiohttp.ClientSession, got {http_session!r}")
+        if http_session is not None:
+            import aiohttp
+
+            if not isinstance(http_session, aiohttp.ClientSession):
+                raise TypeError(
+                    f"http_session must be an aiohttp.ClientSession, got {http_session!r}"
+                )
 
         self._headers = build_headers(key)
         self._base_url = url.rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=float(timeout))
+        self._timeout = float(timeout)
         self._retry = retry if retry is not None else RetryPolicy()
         self._http = http_session
         self._owns_http = http_session is None
@@ -147,6 +155,8 @@ class AsyncSession:
         if self._state is _State.CLOSED:
             raise RuntimeError("this AsyncSession is closed; create a new one")
         if self._http is None:
+            import aiohttp
+
             self._http = aiohttp.ClientSession()
         self._state = _State.OPEN
         return self._http
@@ -187,9 +197,12 @@ class AsyncSession:
             TelnyxError: The request failed after its retries (a subclass says how).
             RuntimeError: The session is closed.
         """
+        import aiohttp  # already imported by _open; a lookup, not an import, from here on
+
         http = self._open()
         url = self._base_url + path
         policy = retry or self._retry
+        timeout = aiohttp.ClientTimeout(total=self._timeout)
 
         async def exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
             try:
@@ -199,18 +212,16 @@ class AsyncSession:
                     params=params,
                     json=json,
                     headers=self._headers,
-                    timeout=self._timeout,
+                    timeout=timeout,
                 ) as response:
                     return response.status, response.headers, await response.read()
             except aiohttp.ConnectionTimeoutError as exc:
                 raise APITimeoutError(
-                    f"{method} {path}: connecting timed out after {self._timeout.total} s",
+                    f"{method} {path}: connecting timed out after {self._timeout} s",
                     request_sent=False,
                 ) from exc
             except TimeoutError as exc:
-                raise APITimeoutError(
-                    f"{method} {path} timed out after {self._timeout.total} s"
-                ) from exc
+                raise APITimeoutError(f"{method} {path} timed out after {self._timeout} s") from exc
             except aiohttp.ClientConnectorError as exc:
                 raise APIConnectionError(
                     f"{method} {path}: could not connect: {exc!r}", request_sent=False

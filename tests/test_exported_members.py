@@ -28,3 +28,13 @@ def test_public_names_have_docstrings() -> None:
         obj = getattr(telnyx_wireless_async, name)
         if isinstance(obj, type):
             assert obj.__doc__, name
+
+
+def test_importing_the_package_leaves_aiohttp_for_the_first_request() -> None:
+    # aiohttp takes most of the import time; it is loaded when a session first opens.
+    import subprocess
+    import sys
+
+    code = "import sys, telnyx_wireless_async; print('aiohttp' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
