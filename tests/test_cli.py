@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from telnyx_wireless_async import AsyncSession
+from telnyx_wireless_async import AsyncSession, SimCardStatusValue
 from telnyx_wireless_async.cli import ExitCode, main
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import UsageError
@@ -124,16 +124,7 @@ async def test_sims_writes_json_lines_when_not_on_a_terminal(base_url: str) -> N
     # The API's own shape: amounts as strings, timestamps in UTC with Z, enums as values.
     assert isinstance(first["data_limit"]["amount"], str)
     assert first["created_at"].endswith("Z")
-    assert first["status"]["value"] in {
-        "registering",
-        "enabling",
-        "enabled",
-        "disabling",
-        "disabled",
-        "data_limit_exceeded",
-        "setting_standby",
-        "standby",
-    }
+    assert first["status"]["value"] in {status.value for status in SimCardStatusValue}
 
 
 async def test_sims_filters_and_sort(base_url: str, session: AsyncSession) -> None:
