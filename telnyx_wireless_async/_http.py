@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, TypeVar
+from typing import Any
 
 from telnyx_wireless_async._serde import ModelError, structure_errors
 from telnyx_wireless_async.errors import (
@@ -40,8 +40,6 @@ __all__ = [
     "retry_after_seconds",
     "schema_error",
 ]
-
-T = TypeVar("T")
 
 json_loads: Callable[[bytes], Any] = json.loads
 # The optional extra `speedups` parses JSON about twice as fast.
@@ -123,10 +121,8 @@ def rate_limit_pause(status: int, headers: Mapping[str, str]) -> float | None:
     the window (``x-ratelimit-remaining: 0``), until the reset too: the next request
     would only meet a 429.
     """
-    if status == 429:
+    if status == 429 or headers.get("x-ratelimit-remaining", "").strip() == "0":
         return retry_after_seconds(headers)
-    if headers.get("x-ratelimit-remaining", "").strip() == "0":
-        return retry_after_seconds(headers, rate_limited=True)
     return None
 
 

@@ -126,14 +126,20 @@ def _make_optional_hook(union: Any, converter: cattrs.Converter) -> Any:
     return structure
 
 
-def _homogeneous_tuple_of(cl: Any) -> Any:
-    """Return T when `cl` is ``tuple[T, ...]`` for T str or a dict type, else None."""
+def _tuple_item(cl: Any) -> Any:
+    """Return T when `cl` is ``tuple[T, ...]``, else None."""
     args = typing.get_args(cl)
     if typing.get_origin(cl) is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item = args[0]
-        if item is str or typing.get_origin(item) is dict:
-            return str if item is str else dict
+        return args[0]
     return None
+
+
+def _homogeneous_tuple_of(cl: Any) -> Any:
+    """Return str or dict when `cl` is ``tuple[str, ...]`` or ``tuple[dict[...], ...]``."""
+    item = _tuple_item(cl)
+    if item is str:
+        return str
+    return dict if typing.get_origin(item) is dict else None
 
 
 def _make_tuple_hook(cl: Any) -> Any:
@@ -150,10 +156,8 @@ def _make_tuple_hook(cl: Any) -> Any:
 
 def _tuple_of_objects(cl: Any) -> Any:
     """Return T when `cl` is ``tuple[T, ...]`` for an attrs class T, else None."""
-    args = typing.get_args(cl)
-    if typing.get_origin(cl) is tuple and len(args) == 2 and args[1] is Ellipsis:
-        return args[0] if attrs.has(args[0]) else None
-    return None
+    item = _tuple_item(cl)
+    return item if item is not None and attrs.has(item) else None
 
 
 def _make_fast_tuple_hook(cl: Any, converter: cattrs.Converter) -> Any:

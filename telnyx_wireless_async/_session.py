@@ -64,6 +64,7 @@ class AsyncSession:
 
     Raises:
         ValueError: No API key was given or found, or an argument is out of range.
+        TypeError: An argument has the wrong type.
     """
 
     def __init__(
@@ -241,7 +242,7 @@ class AsyncSession:
                 pause = rate_limit_pause(status, headers) if status is not None else None
                 if pause is not None:
                     pause = min(pause, policy.max_server_delay)
-                self._throttle.release(status, headers, pause)
+                self._throttle.release(headers, pause)
             return status, headers, body
 
         async def send() -> T:

@@ -80,11 +80,10 @@ class Throttle:
                 self._changed = asyncio.Event()
             await self._changed.wait()
 
-    def release(self, status: int | None, headers: Mapping[str, str], pause: float | None) -> None:
+    def release(self, headers: Mapping[str, str], pause: float | None) -> None:
         """Count a request as done and learn from its answer.
 
         Args:
-            status: The answer's status, or None when there was no answer.
             headers: The answer's headers (empty without an answer).
             pause: How long everyone should wait, if the answer says so.
         """
