@@ -262,13 +262,21 @@ def _objects(value: Any) -> tuple[dict[str, Any], ...]:
     return tuple(value)
 
 
-# Statuses and data amounts are frozen values that repeat from card to card (a handful
-# of statuses, a few data limits), so cards share them: one object per distinct value,
-# up to _SHARED_MAX of each, instead of one per card. Only values the wire rules
-# accepted are shared, keyed by their exact strings.
+# Statuses and data limits are frozen values that repeat from card to card (a handful
+# of statuses, a few limits), so cards share them: one object per distinct value, up
+# to _SHARED_MAX of each, instead of one per card. Only values the wire rules accepted
+# are shared, keyed by their exact strings. (Consumed data differs from card to card.)
 _SHARED_MAX = 1024
 _shared_statuses: dict[tuple[Any, Any], SimCardStatus] = {}
-_shared_amounts: dict[tuple[str, Any], DataAmount] = {}
+_shared_limits: dict[tuple[Any, Any], DataAmount] = {}
+
+
+def _amount_of(value: dict[str, Any]) -> DataAmount:
+    amount = value.get("amount")
+    return DataAmount(
+        amount=None if amount is None else _structure_decimal(amount, Decimal),
+        unit=_member(_DATA_UNITS, value.get("unit")),
+    )
 
 
 def _data_amount(value: Any) -> DataAmount | None:
@@ -276,21 +284,18 @@ def _data_amount(value: Any) -> DataAmount | None:
         return None
     if type(value) is not dict:
         raise TypeError(f"expected a JSON object, got {value!r:.40}")
-    amount = value.get("amount")
-    unit = value.get("unit")
-    if type(amount) is not str:  # null, or a number: valid, but not shared
-        return DataAmount(
-            amount=None if amount is None else _structure_decimal(amount, Decimal),
-            unit=_member(_DATA_UNITS, unit),
-        )
-    key = (amount, unit)
-    shared = _shared_amounts.get(key)
+    return _amount_of(value)
+
+
+def _data_limit(value: Any) -> DataAmount | None:
+    if type(value) is not dict or type(value.get("amount")) is not str:
+        return _data_amount(value)  # null, a number (not shared) or an error
+    key = (value["amount"], value.get("unit"))
+    shared = _shared_limits.get(key)
     if shared is None:
-        shared = DataAmount(
-            amount=_structure_decimal(amount, Decimal), unit=_member(_DATA_UNITS, unit)
-        )
-        if len(_shared_amounts) < _SHARED_MAX:
-            _shared_amounts[key] = shared
+        shared = _amount_of(value)
+        if len(_shared_limits) < _SHARED_MAX:
+            _shared_limits[key] = shared
     return shared
 
 
@@ -334,7 +339,7 @@ def structure_sim_card(value: Any, _: Any = SimCard) -> SimCard:
         msisdn=_text(get("msisdn")),
         sim_card_group_id=_text(get("sim_card_group_id")),
         tags=_texts(value["tags"]) if "tags" in value else (),
-        data_limit=_data_amount(get("data_limit")),
+        data_limit=_data_limit(get("data_limit")),
         current_billing_period_consumed_data=_data_amount(
             get("current_billing_period_consumed_data")
         ),

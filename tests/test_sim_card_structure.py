@@ -137,11 +137,11 @@ def test_shared_values_are_bounded_and_stay_correct_beyond_the_bound() -> None:
     cards = []
     for n in range(3000):
         card = full_card()
-        card["current_billing_period_consumed_data"] = {"amount": f"{n}.5", "unit": "GB"}
+        card["data_limit"] = {"amount": f"{n}.5", "unit": "GB"}
         card["status"] = {"value": "enabled", "reason": f"reason {n}"}
         cards.append(card)
     built = structure_cards(cards)
-    assert [card.current_billing_period_consumed_data for card in built] == [
+    assert [card.data_limit for card in built] == [
         DataAmount(amount=Decimal(f"{n}.5"), unit="GB") for n in range(3000)
     ]
     assert [card.status.reason for card in built if card.status] == [
@@ -149,7 +149,7 @@ def test_shared_values_are_bounded_and_stay_correct_beyond_the_bound() -> None:
     ]
     from telnyx_wireless_async import _serde
 
-    assert len(_serde._shared_amounts) <= _serde._SHARED_MAX
+    assert len(_serde._shared_limits) <= _serde._SHARED_MAX
     assert len(_serde._shared_statuses) <= _serde._SHARED_MAX
 
 
