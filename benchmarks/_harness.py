@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import re
@@ -106,19 +107,55 @@ def cpu_seconds() -> float:
     return times.user + times.system
 
 
-class LoopStallMonitor:
-    """Measure the longest time the event loop was kept from running a 1 ms timer."""
+class GcMonitor:
+    """Count the garbage collector's passes and time the longest, while in the block."""
 
-    def __init__(self, interval: float = 0.001) -> None:
+    def __init__(self) -> None:
+        self.passes = 0
+        self.longest = 0.0
+        self.total = 0.0
+        self._start = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+            return
+        took = time.perf_counter() - self._start
+        self.passes += 1
+        self.longest = max(self.longest, took)
+        self.total += took
+
+    def __enter__(self) -> GcMonitor:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+
+class LoopStallMonitor:
+    """Measure the longest time the event loop was kept from running a 1 ms timer.
+
+    With a `GcMonitor`, also the longest such time during which the garbage collector
+    made no pass: the stall that the code on the loop is answerable for.
+    """
+
+    def __init__(self, gc_monitor: GcMonitor | None = None, interval: float = 0.001) -> None:
         self.interval = interval
         self.longest = 0.0
+        self.longest_without_gc = 0.0
+        self._gc = gc_monitor
         self._task: asyncio.Task[None] | None = None
 
     async def _watch(self) -> None:
         while True:
+            passes = self._gc.passes if self._gc else 0
             start = time.perf_counter()
             await asyncio.sleep(self.interval)
-            self.longest = max(self.longest, time.perf_counter() - start - self.interval)
+            stall = time.perf_counter() - start - self.interval
+            self.longest = max(self.longest, stall)
+            if self._gc is not None and self._gc.passes == passes:
+                self.longest_without_gc = max(self.longest_without_gc, stall)
 
     async def __aenter__(self) -> LoopStallMonitor:
         self._task = asyncio.create_task(self._watch())
@@ -135,20 +172,26 @@ async def measured(job: Callable[[], Awaitable[int]]) -> dict[str, float]:
     """Run `job` (which returns how many items it handled) and measure it.
 
     Returns:
-        ``items``, ``wall`` and client ``cpu`` seconds, peak ``rss`` in MB, and the
-        longest event-loop stall in ``stall_ms``.
+        ``items``, ``wall`` and client ``cpu`` seconds, peak ``rss`` in MB, the longest
+        event-loop stall in ``stall_ms`` and the longest with no garbage-collector pass
+        in ``stall_no_gc_ms``, the longest collector pass in ``gc_ms`` and all of them
+        in ``gc_total_s``.
     """
     cpu_before = cpu_seconds()
-    async with LoopStallMonitor() as monitor:
-        start = time.perf_counter()
-        items = await job()
-        wall = time.perf_counter() - start
+    with GcMonitor() as collector:
+        async with LoopStallMonitor(collector) as monitor:
+            start = time.perf_counter()
+            items = await job()
+            wall = time.perf_counter() - start
     return {
         "items": items,
         "wall": wall,
         "cpu": cpu_seconds() - cpu_before,
         "rss": peak_rss_mb(),
         "stall_ms": monitor.longest * 1000,
+        "stall_no_gc_ms": monitor.longest_without_gc * 1000,
+        "gc_ms": collector.longest * 1000,
+        "gc_total_s": collector.total,
     }
 
 

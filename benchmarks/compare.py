@@ -11,8 +11,9 @@ Clients: this SDK with its defaults; the official SDK's async client (auto-pagin
 one register request with every code, as its documentation shows); a plain sequential
 aiohttp loop that decodes JSON into dicts and builds no models.
 
-It also times the converter alone (a 250-card page of JSON bytes into models) against
-json.loads of the same bytes, and the import time of both packages.
+It also times the converter alone (250-card pages of JSON bytes into models) against
+json.loads and orjson.loads of the same bytes, and the import time of both packages, and
+ends with the targets of issue #8, each marked met or not from the figures of this run.
 """
 
 from __future__ import annotations
@@ -190,18 +191,20 @@ def job_table(title: str, unit: str, results: list[dict[str, Any]]) -> str:
                 f"{rate / (official['items'] / official['wall']):.1f}x",
                 f"{official['cpu'] / r['cpu']:.1f}x",
                 f"{r['stall_ms']:.1f}",
+                f"{r['stall_no_gc_ms']:.1f}",
+                f"{r['gc_ms']:.1f}",
                 f"{r['server_cpu']:.2f}",
             ]
         )
     header = [
         "client", "wall s", f"{unit}/s", "client CPU s", f"CPU µs/{unit[:-1]}", "peak RSS MB",
         "speed vs official", "CPU saving vs official", "longest loop stall ms",
-        "emulator CPU s",
+        "longest stall without GC ms", "longest GC pass ms", "emulator CPU s",
     ]  # fmt: skip
     return f"### {title}\n\n{markdown_table(header, rows)}\n"
 
 
-def converter_table(repeat: int = 15, pages: int = 20) -> str:
+def converter_table(repeat: int = 15, pages: int = 20) -> tuple[str, dict[str, float]]:
     """Time 250-card pages of JSON bytes into models, against parsing them alone.
 
     Every pass goes through `pages` different pages, so that no cache of the client's
@@ -213,6 +216,9 @@ def converter_table(repeat: int = 15, pages: int = 20) -> str:
 
     from telnyx_wireless_async._serde import structure_page
     from telnyx_wireless_async.testing import Inventory
+
+    def build_page(loads: Callable[[bytes], Any], body: bytes) -> object:
+        return structure_page(loads(body))
 
     inventory = Inventory(size=PAGE_SIZE * pages)
     bodies = [
@@ -233,7 +239,7 @@ def converter_table(repeat: int = 15, pages: int = 20) -> str:
     candidates: dict[tuple[str, str], Callable[[bytes], object]] = {}
     for name, loads in parsers.items():
         candidates[name, "alone"] = loads
-        candidates[name, "our models"] = lambda body, loads=loads: structure_page(loads(body))
+        candidates[name, "our models"] = partial(build_page, loads)
     try:
         from telnyx._models import construct_type
         from telnyx.types import SimpleSimCard
@@ -255,22 +261,28 @@ def converter_table(repeat: int = 15, pages: int = 20) -> str:
             seconds = timeit.timeit(partial(one_pass, fn), number=1)
             timings[key] = min(timings[key], seconds / pages)
     rows = []
+    building = {}
     for (parser, what), seconds in timings.items():
         parse = timings[parser, "alone"]
-        building = "-" if what == "alone" else f"{(seconds - parse) / parse:.1f}x"
+        if what == "our models":
+            building[parser] = (seconds - parse) / parse
+        ratio = "-" if what == "alone" else f"{(seconds - parse) / parse:.1f}x"
         label = parser if what == "alone" else f"{parser} + {what}"
-        rows.append([label, f"{seconds * 1000:.2f}", building])
+        rows.append([label, f"{seconds * 1000:.2f}", ratio])
     header = ["250-card page", "ms", "model building vs the parse"]
-    return (
+    text = (
         f"### Converter alone (best of {repeat}, {pages} different pages)\n\n"
         f"{markdown_table(header, rows)}\n\n"
         f"Pages of {statistics.mean(map(len, bodies)):,.0f} bytes on average. Model building "
         "is the row's time less its parser's, against its parser's.\n"
     )
+    return text, building
 
 
-def import_table(repeat: int = 7) -> str:
+def import_table(repeat: int = 7) -> tuple[str, float]:
+    """Time each package's import in fresh interpreters; also return ours, best of `repeat`."""
     rows = []
+    ours = float("nan")
     for package in ("telnyx_wireless_async", "telnyx"):
         code = (
             "import time; t = time.perf_counter(); "
@@ -282,12 +294,58 @@ def import_table(repeat: int = 7) -> str:
             if done.returncode != 0:
                 break
             times.append(float(done.stdout))
+        if times and package == "telnyx_wireless_async":
+            ours = min(times)
         if times:
             rows.append(
                 [f"import {package}", f"{min(times):.3f}", f"{sorted(times)[len(times) // 2]:.3f}"]
             )
     header = ["import", f"best of {repeat} s", "median s"]
-    return f"### Import time (fresh interpreter)\n\n{markdown_table(header, rows)}\n"
+    return f"### Import time (fresh interpreter)\n\n{markdown_table(header, rows)}\n", ours
+
+
+def targets_table(
+    streams: dict[float, list[dict[str, Any]]], building: dict[str, float], import_s: float
+) -> str:
+    """Set the figures above against the targets of issue #8, each marked met or not."""
+
+    def row(client: str, latency: float) -> dict[str, Any]:
+        return next(r for r in streams[latency] if r["client"] == client)
+
+    def per_card(r: dict[str, Any]) -> float:
+        return float(r["cpu"]) / float(r["items"]) * 1e6
+
+    lines = []
+
+    def target(what: str, figure: str, met: bool) -> None:
+        lines.append([what, figure, "met" if met else "**not met**"])
+
+    ours, official = row(CLIENTS[0], 0.025), row("official telnyx", 0.025)
+    speed = (ours["items"] / ours["wall"]) / (official["items"] / official["wall"])
+    target("streaming at 25 ms: at least 10x the official SDK's cards/s", f"{speed:.1f}x",
+           speed >= 10)  # fmt: skip
+    for latency in (0.025, 0.0):
+        for client in (CLIENTS[0], FROZEN):
+            mine, theirs = per_card(row(client, latency)), per_card(row("official telnyx", latency))
+            target(
+                f"client CPU per card at most 1/15 of the official SDK's "
+                f"({latency * 1000:.0f} ms, {client})",
+                f"{mine:.1f} µs against {theirs:.1f} µs: 1/{theirs / mine:.1f}",
+                theirs / mine >= 15,
+            )
+    for parser, ratio in building.items():
+        target(f"model building at most 2x the parse ({parser})", f"{ratio:.1f}x", ratio <= 2)
+    for latency in (0.025, 0.0):
+        for client in (CLIENTS[0], FROZEN):
+            r = row(client, latency)
+            target(
+                f"no event-loop stall over 5 ms ({latency * 1000:.0f} ms, {client})",
+                f"{r['stall_ms']:.1f} ms; {r['stall_no_gc_ms']:.1f} ms without a GC pass",
+                r["stall_ms"] <= 5,
+            )
+    target("import telnyx_wireless_async under 0.3 s", f"{import_s:.3f} s", import_s < 0.3)
+    header = ["target", "measured", "result"]
+    return f"### Targets\n\n{markdown_table(header, lines)}\n"
 
 
 def main() -> None:
@@ -316,10 +374,13 @@ def main() -> None:
         "client CPU. The last row repeats "
         "our client in a process that called `gc.freeze()` after its imports, as a "
         "long-running service should: the garbage collector's full passes then skip the "
-        "objects the imports created, which is most of the longest event-loop stall.\n",
+        "objects the imports created, which is most of the longest event-loop stall. "
+        "The stall columns say how much of it is the collector: the longest stall in which "
+        "it made no pass, and its longest pass.\n",
     ]
+    streams = {}
     for latency in (0.0, 0.025):
-        results = run_job(
+        results = streams[latency] = run_job(
             "stream", cards=args.cards, codes=args.codes, latency=latency, rounds=args.rounds
         )
         title = (
@@ -332,10 +393,14 @@ def main() -> None:
     )
     sections.append(job_table(f"Register {args.codes:,} codes, 25 ms latency", "codes", results))
     print(sections[-1], flush=True)
-    sections.append(converter_table())
+    converter, building = converter_table()
+    sections.append(converter)
     print(sections[-1], flush=True)
-    sections.append(import_table())
+    imports, import_s = import_table()
+    sections.append(imports)
     print(sections[-1], flush=True)
+    sections.insert(2, targets_table(streams, building, import_s))
+    print(sections[2], flush=True)
     if args.output:
         args.output.write_text("\n".join(sections))
 

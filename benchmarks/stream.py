@@ -97,7 +97,7 @@ def main() -> None:
     rows = measure(args.cards, args.latency, [1, DEFAULT_PREFETCH], args.page_size)
     print(f"Streaming, page size {args.page_size}; {machine()}\n")
     print(markdown_table(header, rows))
-    speedup = float(rows[0][3]) / float(rows[1][3])
+    speedup = float(str(rows[0][3])) / float(str(rows[1][3]))
     print(f"\nprefetch={DEFAULT_PREFETCH} is {speedup:.1f}x faster than prefetch=1")
     if args.memory:
         memory_rows = [
@@ -108,7 +108,7 @@ def main() -> None:
         ]
         print("\nMemory: peak RSS must not grow with the inventory\n")
         print(markdown_table(header, memory_rows))
-        growth = float(memory_rows[1][6]) - float(memory_rows[0][6])
+        growth = float(str(memory_rows[1][6])) - float(str(memory_rows[0][6]))
         print(f"\npeak RSS, 1,000,000 cards minus 10,000 cards: {growth:+.0f} MB")
 
 
