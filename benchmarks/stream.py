@@ -71,6 +71,7 @@ def measure(
                     f"{r['cpu']:.2f}",
                     f"{r['rss']:.0f}",
                     f"{r['stall_ms']:.1f}",
+                    f"{r['stall_no_gc_ms']:.1f}",
                 ]
             )
     return rows
@@ -92,7 +93,7 @@ def main() -> None:
 
     header = [
         "cards", "latency", "prefetch", "wall s", "SIMs/s", "client CPU s", "peak RSS MB",
-        "longest loop stall ms",
+        "longest loop stall ms", "longest stall without GC ms",
     ]  # fmt: skip
     rows = measure(args.cards, args.latency, [1, DEFAULT_PREFETCH], args.page_size)
     print(f"Streaming, page size {args.page_size}; {machine()}\n")
