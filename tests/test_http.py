@@ -102,6 +102,14 @@ def test_error_with_pointer_and_meta() -> None:
     assert error.meta == {"url": "https://developers.telnyx.com"}
 
 
+def test_error_with_a_number_for_text_keeps_it_as_text() -> None:
+    body = json.dumps({"errors": [{"code": 10015, "title": "Bad", "detail": 42}]}).encode()
+    with pytest.raises(UnprocessableEntityError) as caught:
+        decipher_response(422, headers(), body)
+    (error,) = caught.value.errors
+    assert (error.code, error.detail) == ("10015", "42")
+
+
 @pytest.mark.parametrize("body", [b'{"errors": "nope"}', b'{"errors": [{"detail": "x"}]}', b"\xff"])
 def test_error_body_of_another_shape_keeps_the_status(body: bytes) -> None:
     with pytest.raises(APIStatusError) as caught:
