@@ -33,6 +33,25 @@ def no_other_tasks() -> bool:
     return not leftover
 
 
+class FakeClock:
+    """A monotonic clock that moves only when told, for the emulator's rate-limit window."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A `FakeClock` for an `EmulatorState` or `Emulator` under test."""
+    return FakeClock()
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse any connection that is not to a loopback address: no test reaches the internet."""

@@ -54,6 +54,8 @@ from telnyx_wireless_async.testing import (
     registration_code,
 )
 
+from .conftest import FakeClock
+
 KEY = "contract-test-key"
 HERE = Path(__file__).resolve().parent
 SPEC_FILE = HERE / "contract" / "telnyx-wireless-sim-cards.yaml"
@@ -70,14 +72,6 @@ KNOWN_UNDOCUMENTED = {
 }
 # Fields the emulator sends beyond the schema's properties: see the module docstring.
 EXTRA_CARD_FIELDS = {"sim_card_group"}
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass(frozen=True)
@@ -343,11 +337,6 @@ class Recorder:
 
     async def register(self, payload: object) -> Any:
         return await self.send("POST", "/actions/register/sim_cards", payload=payload)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

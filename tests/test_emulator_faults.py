@@ -38,6 +38,8 @@ from telnyx_wireless_async.testing import (
 )
 from telnyx_wireless_async.testing._faults import draw_fault
 
+from .conftest import FakeClock
+
 KEY = "faults-test-key"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LIST = "GET /v2/sim_cards"
@@ -56,19 +58,6 @@ MIXED = FaultProfile(
 )
 
 Json = dict[str, Any]
-
-
-class FakeClock:
-    """A monotonic clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Observed:
@@ -144,11 +133,6 @@ class Client:
         return await self.send(
             "POST", "/actions/register/sim_cards", payload={"registration_codes": list(codes)}
         )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

@@ -26,17 +26,11 @@ from telnyx_wireless_async.testing import (
     registration_code,
 )
 
+from .conftest import FakeClock
+
 KEY = "official-sdk-key"
 SIZE = 120
 SORT = "-current_billing_period_consumed_data.amount"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
