@@ -343,10 +343,11 @@ def _card_status(value: Any) -> SimCardStatus | None:
     if type(value) is not dict:
         raise TypeError(f"expected a JSON object, got {value!r:.40}")
     name, reason = value.get("value"), value.get("reason")
-    status = _shared_statuses.get((name, reason)) if _shareable(name, reason) else None
+    shareable = _shareable(name, reason)
+    status = _shared_statuses.get((name, reason)) if shareable else None
     if status is None:
         status = SimCardStatus(value=_member(_CARD_STATUSES, name), reason=_text(reason))
-        if _shareable(name, reason):
+        if shareable:
             _share(_shared_statuses, (name, reason), status)
     return status
 
