@@ -113,7 +113,6 @@ class GcMonitor:
     def __init__(self) -> None:
         self.passes = 0
         self.longest = 0.0
-        self.total = 0.0
         self._start = 0.0
 
     def _callback(self, phase: str, info: dict[str, int]) -> None:
@@ -123,7 +122,6 @@ class GcMonitor:
         took = time.perf_counter() - self._start
         self.passes += 1
         self.longest = max(self.longest, took)
-        self.total += took
 
     def __enter__(self) -> GcMonitor:
         gc.callbacks.append(self._callback)
@@ -174,8 +172,7 @@ async def measured(job: Callable[[], Awaitable[int]]) -> dict[str, float]:
     Returns:
         ``items``, ``wall`` and client ``cpu`` seconds, peak ``rss`` in MB, the longest
         event-loop stall in ``stall_ms`` and the longest with no garbage-collector pass
-        in ``stall_no_gc_ms``, the longest collector pass in ``gc_ms`` and all of them
-        in ``gc_total_s``.
+        in ``stall_no_gc_ms``, and the longest collector pass in ``gc_ms``.
     """
     cpu_before = cpu_seconds()
     with GcMonitor() as collector:
@@ -191,7 +188,6 @@ async def measured(job: Callable[[], Awaitable[int]]) -> dict[str, float]:
         "stall_ms": monitor.longest * 1000,
         "stall_no_gc_ms": monitor.longest_without_gc * 1000,
         "gc_ms": collector.longest * 1000,
-        "gc_total_s": collector.total,
     }
 
 
@@ -204,9 +200,8 @@ def monitor_cost(seconds: float = 2.0) -> float:
 
     async def idle() -> float:
         before = cpu_seconds()
-        with GcMonitor() as collector:
-            async with LoopStallMonitor(collector):
-                await asyncio.sleep(seconds)
+        async with LoopStallMonitor():
+            await asyncio.sleep(seconds)
         return (cpu_seconds() - before) / seconds
 
     return asyncio.run(idle())

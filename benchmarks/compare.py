@@ -209,7 +209,7 @@ def converter_table(repeat: int = 15, pages: int = 20) -> tuple[str, dict[str, f
     """Time 250-card pages of JSON bytes into models, against parsing them alone.
 
     Every pass goes through `pages` different pages, so that no cache of the client's
-    (its shared statuses and data amounts, say) is flattered by one page seen again and
+    (its shared statuses and data limits, say) is flattered by one page seen again and
     again. Timed with `timeit`, which turns the garbage collector off: this is the
     building alone; the job tables above include the collector.
     """
