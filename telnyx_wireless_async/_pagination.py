@@ -6,12 +6,25 @@ order. A page is only requested when an earlier one has been handed to the
 consumer, so a slow consumer holds back the fetching: at most ``prefetch`` pages
 are in flight or waiting, whatever the size of the inventory.
 
-The server is not trusted blindly. Page 1's meta must add up; each page must say it
+The server is not trusted blindly. Each page's meta must add up; each page must say it
 is the page asked for, hold no more cards than the page size, not be empty before
-the last page, and not repeat the page before it; any of these raises
-`PaginationError`. The walk stops at ``total_pages`` from page 1 (it never follows
-a count that grows), so it cannot loop forever. A card whose id was on the page
-just before (the inventory shifted between two requests) is not yielded twice.
+the last page, and not repeat the page before it while the card count stands still;
+any of these raises `PaginationError`.
+
+The inventory may change during the walk: cards are registered while a report runs.
+Pages are numbered slices of the listing, so a card added (or removed) before a page's
+slice moves every later card one place on (or back). The walk copes as follows:
+
+- It follows the card count as the pages report it, so cards pushed past the last page
+  of page 1's count are still fetched.
+- A page answered with fewer cards than the page before it may have skipped the cards
+  that were pushed from its slice into the slice already fetched: it is fetched again,
+  once. If the count is still lower, cards were removed, and the walk warns that cards
+  may have been missed.
+- Cards pushed back onto a later page come twice; `iter_cards` yields them once.
+
+With cards only added, as when codes are registered, every card that existed for the
+whole walk is yielded exactly once. The first change of count is logged, once per walk.
 """
 
 from __future__ import annotations
@@ -31,15 +44,15 @@ logger = logging.getLogger("telnyx_wireless_async")
 FetchPage = Callable[[int], Awaitable[SimCardPage]]
 
 
-def _check_first(page: SimCardPage) -> None:
+def _check_counts(page: SimCardPage) -> None:
     meta = page.meta
     expected = {-(-meta.total_results // meta.page_size)} if meta.page_size > 0 else set()
     if meta.total_results == 0:
         expected.add(1)  # an empty listing may count as one empty page
     if meta.total_results < 0 or meta.total_pages not in expected:
         raise PaginationError(
-            f"page 1 says {meta.total_results} results in pages of {meta.page_size}"
-            f" make {meta.total_pages} pages; that does not add up"
+            f"page {meta.page_number} says {meta.total_results} results in pages of"
+            f" {meta.page_size} make {meta.total_pages} pages; that does not add up"
         )
 
 
@@ -52,6 +65,39 @@ def _check(page: SimCardPage, number: int, page_size: int) -> None:
         raise PaginationError(
             f"page {number} holds {len(page.data)} cards, more than the page size {page_size}"
         )
+    _check_counts(page)
+
+
+class _CountChanges:
+    """Logs the first change of the card count in a walk, and the first fall, once each."""
+
+    def __init__(self, first: SimCardPage) -> None:
+        self._first = first.meta.total_results
+        self._changed = False
+        self._fell = False
+
+    def saw(self, page: SimCardPage) -> None:
+        count = page.meta.total_results
+        if count != self._first and not self._changed:
+            self._changed = True
+            logger.info(
+                "the inventory changed during the walk (%d cards at page 1, %d at page %d);"
+                " the walk follows it",
+                self._first,
+                count,
+                page.meta.page_number,
+            )
+
+    def fell(self, page: SimCardPage, before: int) -> None:
+        if not self._fell:
+            self._fell = True
+            logger.warning(
+                "cards were removed during the walk (%d cards at page %d, %d before it):"
+                " cards that moved back across a page boundary may have been missed",
+                page.meta.total_results,
+                page.meta.page_number,
+                before,
+            )
 
 
 async def iter_pages(
@@ -71,43 +117,48 @@ async def iter_pages(
     """
     first = await fetch(1)
     _check(first, 1, page_size)
-    _check_first(first)
     yield first
-    total_pages = first.meta.total_pages
     if not first.data:
         return
-
+    changes = _CountChanges(first)
+    # The last page as the latest page says: the walk follows the count as it changes.
+    last_number = first.meta.total_pages
     in_flight: deque[tuple[int, asyncio.Task[SimCardPage]]] = deque()
     next_number = 2
 
     def refill() -> None:
         nonlocal next_number
-        while next_number <= total_pages and len(in_flight) < prefetch:
+        while next_number <= last_number and len(in_flight) < prefetch:
             in_flight.append((next_number, asyncio.ensure_future(fetch(next_number))))
             next_number += 1
 
-    previous_ids = [card.id for card in first.data]
+    previous = first
     try:
         refill()
         while in_flight:
             number, task = in_flight.popleft()
             page = await task
             _check(page, number, page_size)
-            ids = [card.id for card in page.data]
-            if ids and ids == previous_ids:
-                raise PaginationError(f"page {number} repeats page {number - 1}")
-            previous_ids = ids
-            if page.meta.total_pages != total_pages:
-                logger.warning(
-                    "total_pages changed from %d to %d during the walk; the inventory changed",
-                    total_pages,
-                    page.meta.total_pages,
-                )
+            before = previous.meta.total_results
+            if page.meta.total_results < before:
+                # Answered before cards were added that the page before already counts:
+                # the cards those pushed onto this page's slice would be missed. Again, once.
+                page = await fetch(number)
+                _check(page, number, page_size)
+                if page.meta.total_results < before:
+                    changes.fell(page, before)
+            changes.saw(page)
             if not page.data:
+                if number > page.meta.total_pages:
+                    return  # the inventory shrank: this page is past its end
                 raise PaginationError(
-                    f"page {number} of {total_pages} is empty: the server's page count was"
-                    " wrong, or the inventory shrank during the walk"
+                    f"page {number} of {page.meta.total_pages} is empty: the server's page"
+                    " count was wrong"
                 )
+            if page.data == previous.data and page.meta.total_results == before:
+                raise PaginationError(f"page {number} repeats page {number - 1}")
+            last_number = page.meta.total_pages
+            previous = page
             refill()
             yield page
     finally:
@@ -118,20 +169,35 @@ async def iter_pages(
         await asyncio.gather(*(task for _, task in in_flight), return_exceptions=True)
 
 
+RECENT_PAGES = 8
+"""Pages whose card ids `iter_cards` remembers: a card on one of them is not yielded again."""
+
+
 async def iter_cards(
     pages: AsyncGenerator[SimCardPage, None],
 ) -> AsyncGenerator[SimCard, None]:
-    """Yield the cards of `pages` in order, skipping a card the page before already held."""
-    previous: set[str | None] = set()
+    """Yield the cards of `pages` in order, skipping a card one of the recent pages held.
+
+    Cards added to the inventory during the walk push later cards onto the next page,
+    where they come again; ids are remembered for the last `RECENT_PAGES` pages, so
+    memory stays bounded whatever the size of the inventory.
+    """
+    seen: set[str] = set()
+    recent: deque[list[str]] = deque()
     try:
         async for page in pages:
-            current: set[str | None] = set()
+            ids: list[str] = []
             for card in page.data:
-                if card.id is not None and card.id in previous:
-                    logger.warning("card %s appeared on two pages; yielded once", card.id)
-                    continue
-                current.add(card.id)
+                card_id = card.id
+                if card_id is not None:
+                    if card_id in seen:
+                        logger.debug("card %s came again on a later page", card_id)
+                        continue
+                    seen.add(card_id)
+                    ids.append(card_id)
                 yield card
-            previous = current
+            recent.append(ids)
+            if len(recent) > RECENT_PAGES:
+                seen.difference_update(recent.popleft())
     finally:
         await pages.aclose()

@@ -4,7 +4,10 @@ servers that lie, all over real HTTP."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import logging
+from collections.abc import Sequence
 from contextlib import aclosing
 from typing import Any
 
@@ -17,7 +20,13 @@ from telnyx_wireless_async import (
     RetryPolicy,
     SimCard,
 )
-from telnyx_wireless_async.testing import EmulatorState, Fault
+from telnyx_wireless_async.testing import (
+    CardQuery,
+    EmulatorState,
+    Fault,
+    FaultProfile,
+    registration_code,
+)
 
 from .conftest import API_KEY, no_other_tasks, raw_json
 
@@ -303,3 +312,93 @@ async def test_card_repeated_across_pages_is_yielded_once(
     streamed = await collect(session, page_size=100, prefetch=1)
     assert len(streamed) == len(set(ids(streamed)))
     assert len(streamed) == INVENTORY - 1
+
+
+# -- an inventory that changes during the walk ----------------------------------------------
+
+
+def grow_on_every_listing(
+    monkeypatch: pytest.MonkeyPatch, state: EmulatorState, per_listing: int
+) -> None:
+    """Register `per_listing` new cards as each listing is answered: a fleet growing mid-walk.
+
+    New cards have used no data, so an ascending sort puts them first and pushes every
+    other card on.
+    """
+    inventory = state.inventory
+    select = inventory.select
+    numbers = itertools.count(900_000)
+
+    def growing_select(query: CardQuery) -> Sequence[int]:
+        for _ in range(per_listing):
+            inventory.register(registration_code(next(numbers)))
+        return select(query)
+
+    monkeypatch.setattr(inventory, "select", growing_select)
+
+
+@pytest.mark.parametrize("prefetch", [1, 4])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        None,
+        "current_billing_period_consumed_data.amount",
+        "-current_billing_period_consumed_data.amount",
+    ],
+)
+async def test_every_card_there_all_along_comes_once_while_cards_are_added(
+    session: AsyncSession,
+    state: EmulatorState,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    sort: str | None,
+    prefetch: int,
+) -> None:
+    caplog.set_level(logging.INFO, logger="telnyx_wireless_async")
+    there_all_along = set(ids(await list_all(session)))
+    grow_on_every_listing(monkeypatch, state, per_listing=30)
+    # Answers come back out of order, so neighbouring pages see different counts.
+    state.fault_profile = FaultProfile(seed=3, latency_jitter=0.02)
+    options = {"sort": sort} if sort else {}
+
+    streamed = ids(await collect(session, page_size=100, prefetch=prefetch, **options))
+
+    assert len(streamed) == len(set(streamed)), "a card came twice"
+    assert there_all_along - set(streamed) == set(), "a card that was there all along is missing"
+    assert len(streamed) > INVENTORY  # some of the new cards too
+    messages = [record.getMessage() for record in caplog.records]
+    assert sum("changed during the walk" in message for message in messages) == 1
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+async def test_a_page_answered_with_fewer_cards_is_fetched_again_and_a_fall_warned_once(
+    session: AsyncSession, state: EmulatorState, caplog: pytest.LogCaptureFixture
+) -> None:
+    one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
+    two["meta"]["total_results"] = 950  # still 10 pages of 100
+    await script_pages(state, one, two, two)  # page 2 again says the same
+    state.requests.clear()
+
+    streamed = await collect(session, page_size=100, prefetch=1)
+
+    page_numbers = [dict(request.query)["page[number]"] for request in state.requests]
+    assert page_numbers == ["1", "2", "2", *map(str, range(3, 11))]
+    assert len(streamed) == INVENTORY
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "may have been missed" in warnings[0]
+
+
+async def test_a_page_past_the_end_of_a_shrunk_inventory_ends_the_walk(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
+    one["meta"].update(total_results=300, total_pages=3)
+    two["meta"].update(total_results=300, total_pages=3)
+    three = {"data": [], "meta": {"page_number": 3, "page_size": 100, "total_pages": 2,
+                                  "total_results": 200}}  # fmt: skip
+    await script_pages(state, one, two, three, three)
+
+    streamed = await collect(session, page_size=100, prefetch=1)
+
+    assert ids(streamed) == ids(await list_all(session, page_size=100))[:200]
