@@ -11,12 +11,16 @@ Retry policy for a register request (a POST that is not idempotent):
   success: those codes count as registered, listed apart in
   ``already_registered_on_retry``, never as failures.
 - A request that fails for good leaves its codes unknown; a 4xx other than those
-  above means the API refused the whole request: its codes fail with its error.
+  above means the API refused the request: its codes fail with its error. When none
+  of its errors points at a code (a bad key, a group that does not exist), every
+  other request would be refused alike: no further chunk is sent, the chunks in
+  flight finish, and the call raises that error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 import attrs
@@ -25,6 +29,7 @@ from telnyx_wireless_async._registration import (
     all_failed,
     all_unknown,
     merge_results,
+    refuses_whole_request,
     settle_after_ambiguous_retry,
 )
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy, is_retryable
@@ -33,8 +38,14 @@ from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
 
 __all__ = ["ProgressCallback", "RegistrationLedger", "may_have_been_processed", "register_chunk"]
 
+logger = logging.getLogger("telnyx_wireless_async")
+
 ProgressCallback = Callable[[int, int], None]
-"""Called as ``on_progress(codes_done, codes_total)`` each time a chunk completes."""
+"""Called as ``on_progress(codes_done, codes_total)`` each time a chunk completes.
+
+An exception it raises is logged, and the registration goes on: a progress display
+that fails must not lose the outcome of codes the API has registered.
+"""
 
 PostChunk = Callable[[Sequence[str], RetryPolicy], Awaitable[RegistrationResult]]
 
@@ -51,10 +62,13 @@ def may_have_been_processed(error: TelnyxError) -> bool:
 
 async def register_chunk(
     post: PostChunk, chunk: Sequence[str], policy: RetryPolicy
-) -> RegistrationResult:
+) -> tuple[RegistrationResult, APIStatusError | None]:
     """Send one chunk under `policy` and account for each of its codes.
 
     A `TelnyxError` never escapes: it becomes failed or unknown codes.
+
+    Returns:
+        The chunk's outcome, and the API's error if it refused the request as a whole.
     """
     ambiguous = False
 
@@ -68,20 +82,22 @@ async def register_chunk(
         result = await post(chunk, attrs.evolve(policy, on_retry=note))
     except APIStatusError as error:
         if is_retryable(error):
-            return all_unknown(chunk, f"the request failed after its retries: {error}")
+            return all_unknown(chunk, f"the request failed after its retries: {error}"), None
         fallback = ErrorDetail(code=str(error.status), title=str(error))
-        return all_failed(chunk, error.errors, fallback)
+        whole = refuses_whole_request(error.errors, len(chunk))
+        return all_failed(chunk, error.errors, fallback), error if whole else None
     except TelnyxError as error:
-        return all_unknown(chunk, f"the request failed after its retries: {error}")
-    return settle_after_ambiguous_retry(result) if ambiguous else result
+        return all_unknown(chunk, f"the request failed after its retries: {error}"), None
+    return (settle_after_ambiguous_retry(result) if ambiguous else result), None
 
 
 class RegistrationLedger:
     """Collects each chunk's outcome as it completes.
 
     Pass one to ``register(..., ledger=...)`` to keep what finished if the call is
-    cancelled: `result` then reports the chunks that completed, the codes in flight
-    as unknown, and the codes never sent as unknown with ``sent=False``.
+    cancelled or stops on an error: `result` then reports the chunks that completed,
+    the codes in flight as unknown, and the codes never sent as unknown with
+    ``sent=False``.
 
     To persist outcomes as they happen (as the command line's resumable ledger file
     does), subclass it and extend `mark_sent`, called just before a chunk is sent,
@@ -132,8 +148,8 @@ class RegistrationLedger:
         return merge_results(
             [
                 *self._done,
-                all_unknown(in_flight, "the call was cancelled while this code was in flight"),
-                all_unknown(unsent, "the call was cancelled before this code was sent", sent=False),
+                all_unknown(in_flight, "the call stopped while this code was in flight"),
+                all_unknown(unsent, "the call stopped before this code was sent", sent=False),
             ],
             duplicates=self._duplicates,
         )
@@ -154,19 +170,31 @@ async def register_in_chunks(
 
     Cancelling the call cancels the chunks in flight and waits for them; `ledger`
     keeps what completed.
+
+    Raises:
+        APIStatusError: The API refused a request as a whole; no further chunk was
+            sent, and `ledger` holds the outcome of every chunk that was.
     """
     ledger.start(codes, duplicates)
     chunks = iter([codes[i : i + chunk_size] for i in range(0, len(codes), chunk_size)])
+    refusal: APIStatusError | None = None
 
     async def worker() -> None:
+        nonlocal refusal
         # Workers share one iterator: taking the next chunk never awaits, so no two
         # workers can take the same one.
         for chunk in chunks:
+            if refusal is not None:
+                return
             ledger.mark_sent(chunk)
-            outcome = await register_chunk(post, chunk, policy)
+            outcome, refused = await register_chunk(post, chunk, policy)
             ledger.record(chunk, outcome)
+            refusal = refusal or refused
             if on_progress is not None:
-                on_progress(ledger.done, ledger.total)
+                try:
+                    on_progress(ledger.done, ledger.total)
+                except Exception:
+                    logger.exception("on_progress raised; the registration goes on")
 
     workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
     try:
@@ -175,4 +203,6 @@ async def register_in_chunks(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+    if refusal is not None:
+        raise refusal
     return ledger.result()

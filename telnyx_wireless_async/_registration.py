@@ -22,6 +22,7 @@ __all__ = [
     "all_unknown",
     "is_already_registered",
     "merge_results",
+    "refuses_whole_request",
     "settle_after_ambiguous_retry",
 ]
 
@@ -100,6 +101,15 @@ def all_failed(
             for i, code in enumerate(codes)
         )
     )
+
+
+def refuses_whole_request(errors: Sequence[ErrorDetail], count: int) -> bool:
+    """Tell whether a refusal's errors point at none of the `count` codes sent.
+
+    Such a refusal is about the request, not its codes (a bad key, a group that does
+    not exist), so every other request of the call would be refused alike.
+    """
+    return all(_code_index(error, count) is None for error in errors)
 
 
 def all_unknown(codes: Iterable[str], reason: str, *, sent: bool = True) -> RegistrationResult:

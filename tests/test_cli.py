@@ -377,7 +377,8 @@ async def test_register_stops_when_the_api_refuses_whole_requests(
     run = await cli("register", str(file), "--chunk-size", "10", base_url=base_url)
 
     line = assert_one_error_line(run, ExitCode.API)
-    assert "refused a register request" in line
+    assert "may not do this" in line
+    assert "HTTP 403" in line
     assert len(registrations(state)) < 10  # it stopped, rather than send every chunk
     state.clear_faults()
     again = await cli("register", str(file), "--chunk-size", "10", base_url=base_url)

@@ -6,9 +6,11 @@ import pytest
 
 from telnyx_wireless_async import (
     AsyncSession,
-    RegistrationError,
+    AuthenticationError,
+    RegistrationLedger,
     RegistrationResult,
     SimCardStatusValue,
+    UnprocessableEntityError,
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
@@ -91,18 +93,62 @@ async def test_codes_from_a_generator(session: AsyncSession) -> None:
     assert len(result.registered_codes) == 3
 
 
-async def test_request_refused_as_a_whole_fails_its_codes_with_the_error(
+async def test_request_refused_as_a_whole_stops_the_call_with_the_error(
     session: AsyncSession, state: EmulatorState
 ) -> None:
+    # Chunks larger than the server takes: every chunk would be refused alike.
     state.max_codes_per_request = 5
-    codes = [registration_code(n) for n in range(6)]
-    result = await session.sim_cards.register(codes, chunk_size=6)
-    assert result.failed_codes == tuple(codes)
+    codes = [registration_code(n) for n in range(60)]
+    ledger = RegistrationLedger()
+    with pytest.raises(UnprocessableEntityError, match="at most 5"):
+        await session.sim_cards.register(codes, chunk_size=6, concurrency=2, ledger=ledger)
+    posts = [r for r in state.requests if r.method == "POST"]
+    assert len(posts) == 2  # the two first chunks, sent together; nothing after them
+    result = ledger.result()
+    assert sorted(accounted(result)) == sorted(codes)
+    assert result.failed_codes == tuple(codes[:12])
     assert {f.error.code for f in result.failed} == {"10015"}
     assert all("5" in (f.error.detail or "") for f in result.failed)  # the limit is named
+    assert all(not u.sent for u in result.unknown)
     assert state.registered_codes == []
-    with pytest.raises(RegistrationError, match="6 failed and 0 unknown of 6"):
-        result.raise_for_failures()
+
+
+async def test_a_wrong_key_raises_instead_of_failing_every_code(
+    base_url: str, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(1000)]
+    async with AsyncSession("not-the-key", base_url=base_url, timeout=5) as telnyx:
+        with pytest.raises(AuthenticationError):
+            await telnyx.sim_cards.register(codes, chunk_size=100, concurrency=3)
+    assert len([r for r in state.requests if r.method == "POST"]) == 3
+
+
+async def test_a_code_refused_by_pointer_does_not_stop_the_call(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # A 422 whose error points at one code of the chunk refuses the codes, not the call.
+    pointer = {"pointer": "/registration_codes/1"}
+    error = {"code": "10015", "title": "Bad Request", "source": pointer}
+    state.add_fault(Fault(status=422, body={"errors": [error]}, method="POST"))
+    codes = [registration_code(n) for n in range(20)]
+    result = await session.sim_cards.register(codes, chunk_size=5, concurrency=1)
+    assert result.failed_codes == tuple(codes[:5])
+    assert result.registered_codes == tuple(codes[5:])
+
+
+async def test_a_failing_progress_callback_is_logged_and_loses_nothing(
+    session: AsyncSession, state: EmulatorState, caplog: pytest.LogCaptureFixture
+) -> None:
+    def on_progress(done: int, total: int) -> None:
+        raise RuntimeError("metrics backend down")
+
+    codes = [registration_code(n) for n in range(300)]
+    result = await session.sim_cards.register(codes, chunk_size=100, on_progress=on_progress)
+    assert sorted(result.registered_codes) == sorted(codes)
+    assert sorted(state.registered_codes) == sorted(codes)
+    failures = [r for r in caplog.records if "on_progress raised" in r.getMessage()]
+    assert len(failures) == 3
+    assert all(r.exc_info and "metrics backend down" in str(r.exc_info[1]) for r in failures)
 
 
 async def test_cards_missing_from_the_response_make_codes_unknown(

@@ -29,10 +29,11 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async._registration import is_already_registered
 from telnyx_wireless_async.cli._codes_file import read_codes
-from telnyx_wireless_async.cli._errors import ExitCode, UsageError, one_line
+from telnyx_wireless_async.cli._errors import ExitCode, UsageError
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
+from telnyx_wireless_async.errors import APIStatusError
 
 __all__ = ["IN_FLIGHT_REASON", "Plan", "RecordingLedger", "make_plan", "run"]
 
@@ -95,28 +96,16 @@ def make_plan(
     )
 
 
-class RequestRefusedError(Exception):
-    """The API refused a whole register request (a bad key, say), so the run stops."""
-
-    def __init__(self, failure: RegistrationFailure) -> None:
-        error = failure.error
-        detail = f"{error.title}: {error.detail}" if error.detail else error.title
-        super().__init__(f"the API refused a register request (error {error.code}): {detail}")
-
-
-def _failure_entry(
-    failure: RegistrationFailure, resent: frozenset[str], at: str
-) -> tuple[LedgerEntry, bool]:
-    """Return the entry of a refused code, and whether the whole request was refused."""
+def _failure_entry(failure: RegistrationFailure, resent: frozenset[str], at: str) -> LedgerEntry:
+    """Return the entry of a refused code; refused with its whole request, it is sent again."""
     code, error = failure.registration_code, failure.error
+    detail = {"code": error.code, "title": error.title, "detail": error.detail}
     pointer = error.source.pointer if error.source is not None else None
     if pointer is None or not _CODE_POINTER.fullmatch(pointer):
-        whole = {"code": error.code, "title": error.title, "detail": error.detail}
-        return LedgerEntry(code=code, outcome="failed", error=whole, at=at), True
+        return LedgerEntry(code=code, outcome="failed", error=detail, at=at)
     if code in resent and is_already_registered(error):
-        return LedgerEntry(code=code, outcome="registered", earlier_run=True, at=at), False
-    detail = {"code": error.code, "title": error.title, "detail": error.detail}
-    return LedgerEntry(code=code, outcome="failed", permanent=True, error=detail, at=at), False
+        return LedgerEntry(code=code, outcome="registered", earlier_run=True, at=at)
+    return LedgerEntry(code=code, outcome="failed", permanent=True, error=detail, at=at)
 
 
 class RecordingLedger(RegistrationLedger):
@@ -142,22 +131,13 @@ class RecordingLedger(RegistrationLedger):
         super().mark_sent(chunk)
 
     def record(self, chunk: Sequence[str], outcome: RegistrationResult) -> None:
-        """Record the chunk's answer.
-
-        Raises:
-            RequestRefusedError: The API refused the whole request.
-        """
+        """Record the chunk's answer."""
         super().record(chunk, outcome)
         at = now()
         entries = [
             LedgerEntry(code=c, outcome="registered", at=at) for c in outcome.registered_codes
         ]
-        refusal: RegistrationFailure | None = None
-        for failure in outcome.failed:
-            entry, whole = _failure_entry(failure, self._resent, at)
-            entries.append(entry)
-            if whole and refusal is None:
-                refusal = failure
+        entries.extend(_failure_entry(failure, self._resent, at) for failure in outcome.failed)
         entries.extend(
             LedgerEntry(
                 code=u.registration_code, outcome="unknown", reason=u.reason, sent=u.sent, at=at
@@ -165,9 +145,6 @@ class RecordingLedger(RegistrationLedger):
             for u in outcome.unknown
         )
         self._write(entries)
-        if refusal is not None:
-            # The rest would be refused alike: stop rather than send every chunk in vain.
-            raise RequestRefusedError(refusal)
 
 
 async def _register(
@@ -247,6 +224,14 @@ def _summary(
     return lines
 
 
+def _abandon(bar: ProgressBar, file: LedgerFile, empty_ledger: str | None) -> None:
+    """Close the run's bar and ledger file; remove the ledger if nothing was sent."""
+    bar.close()
+    file.close()
+    if empty_ledger is not None:
+        os.remove(empty_ledger)
+
+
 def run(args: argparse.Namespace) -> int:
     """Register the codes in ``args.file``, resuming from the ledger; return the exit status."""
     ledger_path = _ledger_path(args)
@@ -260,18 +245,17 @@ def run(args: argparse.Namespace) -> int:
     ledger = RecordingLedger(file, resent=plan.resent)
     bar = ProgressBar("registering", len(plan.to_send), unit="codes")
     start = time.perf_counter()
-    refused: RequestRefusedError | None = None
+    refused: APIStatusError | None = None
     try:
         if session is not None:
             asyncio.run(_register(session, plan.to_send, args, ledger, bar))
-    except RequestRefusedError as exc:
-        refused = exc
+    except APIStatusError as exc:
+        if not ledger.entries:
+            _abandon(bar, file, ledger_path if created else None)
+            raise
+        refused = exc  # the API refused a request as a whole: the SDK sent no more chunks
     except BaseException as exc:
-        bar.close()
-        file.close()
-        if created and not ledger.entries:
-            # Nothing was sent (the API refused the key, say): leave no empty ledger behind.
-            os.remove(ledger_path)
+        _abandon(bar, file, ledger_path if created and not ledger.entries else None)
         if not isinstance(exc, KeyboardInterrupt) or not ledger.entries:
             raise
         sys.stderr.write(
@@ -294,7 +278,6 @@ def run(args: argparse.Namespace) -> int:
     for line in _summary(plan, sent, in_file, seconds, ledger_path):
         print(line)
     if refused is not None:
-        sys.stderr.write(f"telnyx-wireless: error: {one_line(str(refused))}\n")
-        return ExitCode.API
+        raise refused  # after the summary: the command line says what the API refused
     registered = sum(1 for entry in in_file if entry.outcome == "registered")
     return ExitCode.OK if registered == len(plan.codes) else ExitCode.PARTIAL
