@@ -366,6 +366,26 @@ async def test_resume_credits_codes_an_interrupted_run_registered(
     assert sorted(state.registered_codes) == codes[20:]
 
 
+async def test_register_marks_codes_found_registered_on_a_retry(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    codes = [registration_code(n) for n in range(1, 11)]
+    for code in codes[:4]:
+        state.inventory.register(code)  # by someone else, before this run
+    file = tmp_path / "codes.txt"
+    file.write_text("\n".join(codes) + "\n")
+    # The first answer is a 503: the retry cannot tell those four from its own lost success.
+    state.add_fault(Fault(status=503, method="POST", headers={"Retry-After": "0"}))
+
+    run = await cli("register", str(file), base_url=base_url)
+
+    assert run.status == 0, run
+    assert "4 found already registered on a retry" in run.stdout
+    final = {entry["code"]: entry for entry in ledger_lines(tmp_path / "codes.txt.ledger.jsonl")}
+    assert all(final[code]["outcome"] == "registered" for code in codes)
+    assert [code for code in codes if final[code].get("on_retry")] == codes[:4]
+
+
 async def test_register_stops_when_the_api_refuses_whole_requests(
     base_url: str, state: EmulatorState, tmp_path: Path
 ) -> None:

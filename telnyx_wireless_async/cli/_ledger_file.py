@@ -4,6 +4,7 @@ One JSON object per line, for example::
 
     {"code":"0000000018","outcome":"registered","at":"2025-05-01T12:00:00.000Z"}
     {"code":"0000000026","outcome":"registered","earlier_run":true,"at":"..."}
+    {"code":"0000000042","outcome":"registered","on_retry":true,"at":"..."}
     {"code":"1234567890","outcome":"failed","permanent":true,"error":{"code":"10006",
         "title":"Invalid registration code","detail":"..."},"at":"..."}
     {"code":"0000000034","outcome":"unknown","sent":true,"reason":"...","at":"..."}
@@ -47,6 +48,9 @@ class LedgerEntry:
         at: When it was recorded.
         earlier_run: Registered by an earlier run that was interrupted before it could
             record it: the code, sent by that run, was found already registered when resent.
+        on_retry: Found already registered when this run retried a request whose first
+            answer was lost (a timeout, a dropped connection, a 5xx): most likely that lost
+            attempt registered it, but it may have been registered before.
         error: For ``failed``: the API's error ``code``, ``title`` and ``detail``.
         permanent: For ``failed``: the API refused this code itself (invalid, or already
             registered), so sending it again will not help. False when the API refused the
@@ -59,6 +63,7 @@ class LedgerEntry:
     outcome: Outcome
     at: str
     earlier_run: bool = False
+    on_retry: bool = False
     error: Mapping[str, str | None] | None = None
     permanent: bool = False
     reason: str | None = None
@@ -69,6 +74,8 @@ class LedgerEntry:
         record: dict[str, Any] = {"code": self.code, "outcome": self.outcome}
         if self.outcome == "registered" and self.earlier_run:
             record["earlier_run"] = True
+        elif self.outcome == "registered" and self.on_retry:
+            record["on_retry"] = True
         elif self.outcome == "failed":
             record["permanent"] = self.permanent
             record["error"] = dict(self.error or {})
@@ -96,6 +103,7 @@ class LedgerEntry:
             outcome=outcome,
             at=str(record.get("at", "")),
             earlier_run=record.get("earlier_run") is True,
+            on_retry=record.get("on_retry") is True,
             error=error if isinstance(error, dict) else None,
             permanent=record.get("permanent") is True,
             reason=record.get("reason") if isinstance(record.get("reason"), str) else None,

@@ -134,8 +134,10 @@ class RecordingLedger(RegistrationLedger):
         """Record the chunk's answer."""
         super().record(chunk, outcome)
         at = now()
+        on_retry = set(outcome.already_registered_on_retry)
         entries = [
-            LedgerEntry(code=c, outcome="registered", at=at) for c in outcome.registered_codes
+            LedgerEntry(code=c, outcome="registered", on_retry=c in on_retry, at=at)
+            for c in outcome.registered_codes
         ]
         entries.extend(_failure_entry(failure, self._resent, at) for failure in outcome.failed)
         entries.extend(
@@ -202,11 +204,18 @@ def _summary(
     lines.append(f"  {'':<12}{'this run':>9}" + (f"{'in all':>9}" if resumed else ""))
 
     earlier = sum(1 for entry in sent if entry.earlier_run)
+    on_retry = sum(1 for entry in sent if entry.on_retry)
+    registered_notes = [
+        f"{earlier:,} of them by an earlier, interrupted run" if earlier else "",
+        f"{on_retry:,} found already registered on a retry (see on_retry in the ledger)"
+        if on_retry
+        else "",
+    ]
     reasons = collections.Counter(
         str((entry.error or {}).get("title") or "?") for entry in final if entry.outcome == "failed"
     )
     notes = {
-        "registered": f"{earlier:,} of them by an earlier, interrupted run" if earlier else "",
+        "registered": "; ".join(note for note in registered_notes if note),
         "failed": ", ".join(f"{title}: {count:,}" for title, count in reasons.most_common(3))
         + (", ..." if len(reasons) > 3 else ""),
         "unknown": "run the same command again to resume" if in_all["unknown"] else "",
