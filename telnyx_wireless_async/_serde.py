@@ -19,10 +19,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import BaseValidationError
 from cattrs.gen import make_dict_structure_fn
 
@@ -134,8 +136,30 @@ def _list_check(kind: type) -> Callable[[Any], tuple[Any, ...]]:
     return check
 
 
+def _read_only(value: Any) -> Any:
+    """Return a JSON value that cannot change: objects as read-only mappings, arrays as tuples."""
+    kind = type(value)
+    if kind is dict:
+        return MappingProxyType({key: _read_only(item) for key, item in value.items()})
+    if kind is list:
+        return tuple([_read_only(item) for item in value])
+    return value
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    """Return a free-form JSON object (one the API does not describe) as a read-only mapping."""
+    if type(value) is not dict:
+        raise TypeError(f"expected a JSON object, got {value!r:.40}")
+    return _read_only(value)  # type: ignore[no-any-return]
+
+
 _texts = _list_check(str)
-_objects = _list_check(dict)
+_dicts = _list_check(dict)
+
+
+def _objects(value: Any) -> tuple[Mapping[str, Any], ...]:
+    """Return a JSON array of free-form objects as a tuple of read-only mappings."""
+    return tuple([_read_only(item) for item in _dicts(value)])
 
 
 # -- cattrs hooks, built on the checks above ---------------------------------------------
@@ -222,12 +246,17 @@ def _tuple_item(cl: Any) -> Any:
     return None
 
 
+def _is_object(cl: Any) -> bool:
+    """Tell whether `cl` is ``Mapping[str, Any]``: a free-form JSON object."""
+    return typing.get_origin(cl) is Mapping
+
+
 def _homogeneous_tuple_of(cl: Any) -> Any:
-    """Return str or dict when `cl` is ``tuple[str, ...]`` or ``tuple[dict[...], ...]``."""
+    """Return str or Mapping when `cl` is ``tuple[str, ...]`` or ``tuple[Mapping[...], ...]``."""
     item = _tuple_item(cl)
     if item is str:
         return str
-    return dict if typing.get_origin(item) is dict else None
+    return Mapping if _is_object(item) else None
 
 
 def _make_tuple_hook(cl: Any) -> Any:
@@ -251,6 +280,22 @@ def _make_fast_tuple_hook(cl: Any, converter: cattrs.Converter) -> Any:
         if type(value) is not list:
             raise TypeError(f"expected a JSON array, got {value!r:.40}")
         return tuple([hook(v, item) for v in value])
+
+    return structure
+
+
+def _make_array_hook(cl: Any, converter: cattrs.Converter) -> Any:
+    """Structure a tuple of objects from a JSON array, and from nothing else.
+
+    cattrs' own function iterates any iterable: ``"data": "oops"`` would be four bad
+    cards, one per character, instead of one value that is not an array.
+    """
+    hook = homogenous_tuple_structure_factory(cl, converter)
+
+    def structure(value: Any, _: Any) -> tuple[Any, ...]:
+        if type(value) is not list:
+            raise TypeError(f"expected a JSON array, got {value!r:.40}")
+        return hook(value, cl)  # type: ignore[no-any-return]
 
     return structure
 
@@ -419,6 +464,7 @@ def make_converter(*, strict: bool = False, fast: bool = False) -> cattrs.Conver
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, lambda value, _: _integer(value))
+    converter.register_structure_hook_func(_is_object, lambda value, _: _object(value))
     converter.register_structure_hook_factory(
         lambda t: _lenient_enum(t) is not None, _make_lenient_enum_hook
     )
@@ -429,12 +475,12 @@ def make_converter(*, strict: bool = False, fast: bool = False) -> cattrs.Conver
     converter.register_structure_hook_factory(
         lambda t: _optional_of(t) is not None, _make_optional_hook
     )
-    if fast:
-        converter.register_structure_hook_factory(
-            lambda t: _tuple_of_objects(t) is not None, _make_fast_tuple_hook
-        )
-        if not strict:  # the written-out function ignores unknown fields
-            converter.register_structure_hook(SimCard, structure_sim_card)
+    converter.register_structure_hook_factory(
+        lambda t: _tuple_of_objects(t) is not None,
+        _make_fast_tuple_hook if fast else _make_array_hook,
+    )
+    if fast and not strict:  # the written-out function ignores unknown fields
+        converter.register_structure_hook(SimCard, structure_sim_card)
     return converter
 
 

@@ -8,12 +8,13 @@ unknown value from the server and keep it as a plain string.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 __all__ = [
     "DataAmount",
@@ -152,7 +153,10 @@ class SimCard:
     updated_at: datetime | None = None
     esim_installation_status: ESimInstallationStatus | str | None = None
     version: str | None = None
-    resources_with_in_progress_actions: tuple[dict[str, Any], ...] = ()
+    # Read-only JSON objects; left out of the hash, which they cannot take part in.
+    resources_with_in_progress_actions: tuple[Mapping[str, Any], ...] = field(
+        default=(), hash=False
+    )
     eid: str | None = None
     authorized_imeis: tuple[str, ...] | None = None
     voice_enabled: bool | None = None
@@ -193,7 +197,7 @@ class ErrorDetail:
     title: str
     detail: str | None = None
     source: ErrorSource | None = None
-    meta: dict[str, Any] | None = None
+    meta: Mapping[str, Any] | None = field(default=None, hash=False)  # a read-only JSON object
 
 
 @frozen(kw_only=True)

@@ -16,15 +16,19 @@ import cattrs
 import pytest
 
 from telnyx_wireless_async import (
+    APIResponseValidationError,
     AsyncSession,
     DataUnit,
     SimCard,
     SimCardPage,
     SimCardStatusValue,
     SimCardType,
+    UnprocessableEntityError,
 )
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._serde import ModelError, make_converter, structure_page
+from telnyx_wireless_async.cli._records import card_to_json
+from telnyx_wireless_async.testing import EmulatorState, Fault
 
 from .conftest import raw_json
 
@@ -92,3 +96,51 @@ async def test_emulator_cards_fit_the_models_exactly(session: AsyncSession) -> N
     assert len(page.data) == 250
     assert {card.type for card in page.data} == {SimCardType.PHYSICAL, SimCardType.ESIM}
     assert all(card.sim_card_group is not None for card in page.data)
+
+
+async def test_data_that_is_no_array_is_one_error_not_one_per_character(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    meta = {"page_number": 1, "page_size": 20, "total_pages": 1, "total_results": 4}
+    state.add_fault(Fault(status=200, body={"data": "oops", "meta": meta}, times=10))
+    with pytest.raises(APIResponseValidationError) as caught:
+        await session.sim_cards.list()
+    assert "@ $.data" in str(caught.value)
+    assert "$.data[" not in str(caught.value)
+
+
+async def test_free_form_objects_are_read_only_and_cards_stay_hashable(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    params = {"page[number]": "1", "page[size]": "2"}
+    body = await session.request("GET", "/sim_cards", params=params, parse=raw_json)
+    resources = [{"id": "r1", "action": {"type": "enable", "steps": [1, 2]}}]
+    body["data"][0]["resources_with_in_progress_actions"] = resources
+    state.add_fault(Fault(status=200, body=body, times=2))
+
+    card = (await session.sim_cards.list(page_size=2)).data[0]
+    again = (await session.sim_cards.list(page_size=2)).data[0]
+
+    assert card == again
+    assert hash(card) == hash(again)
+    (resource,) = card.resources_with_in_progress_actions
+    assert resource["action"]["steps"] == (1, 2)
+    with pytest.raises(TypeError):
+        resource["id"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        resource["action"]["more"] = True
+    assert card_to_json(card)["resources_with_in_progress_actions"] == resources
+
+
+async def test_an_error_meta_is_read_only_and_the_error_detail_hashable(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    error = {"code": "10015", "title": "Bad Request", "meta": {"url": "https://example.com"}}
+    state.add_fault(Fault(status=422, body={"errors": [error]}))
+    with pytest.raises(UnprocessableEntityError) as caught:
+        await session.sim_cards.list()
+    (detail,) = caught.value.errors
+    assert detail.meta == {"url": "https://example.com"}
+    assert hash(detail) == hash(detail)
+    with pytest.raises(TypeError):
+        detail.meta["url"] = "elsewhere"  # type: ignore[index]

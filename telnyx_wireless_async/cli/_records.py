@@ -60,7 +60,9 @@ def _plain(_instance: Any, _field: Any, value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):
-        return list(value)
+        return [_plain(_instance, _field, item) for item in value]
+    if isinstance(value, Mapping):  # a read-only JSON object
+        return {key: _plain(_instance, _field, item) for key, item in value.items()}
     return value
 
 
