@@ -47,7 +47,8 @@ class RetryEvent:
 
     Attributes:
         attempt: The number of the attempt that just failed (1 for the first).
-        delay: Seconds the policy decided to wait before the next attempt.
+        delay: Seconds the policy decided to wait before the next attempt (not waited
+            when the policy's ``wait`` is False).
         error: The error that attempt raised.
     """
 
@@ -98,6 +99,13 @@ class RetryPolicy:
     on_retry: Callable[[RetryEvent], None] | None = field(
         default=None, validator=optional(is_callable())
     )
+
+    def __attrs_post_init__(self) -> None:
+        if self.initial_delay > self.max_delay:
+            raise ValueError(
+                f"initial_delay ({self.initial_delay!r} s) must not exceed"
+                f" max_delay ({self.max_delay!r} s)"
+            )
 
     def delay(self, attempt: int, error: TelnyxError) -> float:
         """Return the seconds to wait after failed attempt number `attempt` (1-based)."""

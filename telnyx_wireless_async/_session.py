@@ -113,6 +113,7 @@ class AsyncSession:
         self._http = http_session
         self._owns_http = http_session is None
         self._state = _State.UNOPENED
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it was opened in
         # Paces every request of the session by the server's rate-limit headers.
         self._throttle = Throttle()
         self._decoding = asyncio.Lock()
@@ -155,6 +156,15 @@ class AsyncSession:
     def _open(self) -> aiohttp.ClientSession:
         if self._state is _State.CLOSED:
             raise RuntimeError("this AsyncSession is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif loop is not self._loop:
+            # Its connections belong to the first loop, which may be closed by now.
+            raise RuntimeError(
+                "this AsyncSession was opened in another event loop (an earlier"
+                " asyncio.run(), say); create one AsyncSession per event loop"
+            )
         if self._http is None:
             import aiohttp
 
@@ -225,7 +235,7 @@ class AsyncSession:
                 raise APITimeoutError(f"{method} {path} timed out after {self._timeout} s") from exc
             except aiohttp.ClientConnectorError as exc:
                 raise APIConnectionError(
-                    f"{method} {path}: could not connect: {exc!r}", request_sent=False
+                    f"{method} {path}: could not connect: {exc}", request_sent=False
                 ) from exc
             except aiohttp.ClientError as exc:
                 raise APIConnectionError(f"{method} {path} failed: {exc!r}") from exc

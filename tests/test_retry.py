@@ -176,6 +176,11 @@ async def test_retries_can_be_turned_off(base_url: str, state: EmulatorState) ->
         ({"max_time": "5"}, TypeError, "max_time must be a number of seconds, got '5'"),
         ({"max_delay": float("inf")}, ValueError, "max_delay must be a finite"),
         ({"initial_delay": -1}, ValueError, "initial_delay"),
+        (
+            {"initial_delay": 5, "max_delay": 0.1},
+            ValueError,
+            r"initial_delay \(5 s\) must not exceed max_delay \(0.1 s\)",
+        ),
         ({"wait": "no"}, TypeError, "wait must be a bool, got 'no'"),
         ({"on_retry": 5}, TypeError, "on_retry"),
     ],

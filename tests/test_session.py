@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 
@@ -131,6 +132,18 @@ async def test_closed_session_refuses_requests(base_url: str, state: EmulatorSta
     assert len(state.requests) == 1
 
 
+async def test_a_session_used_from_another_event_loop_says_so(base_url: str) -> None:
+    async with AsyncSession(API_KEY, base_url=base_url) as telnyx:
+        await telnyx.sim_cards.list(page_size=1)
+
+        def in_another_loop() -> object:
+            return asyncio.run(telnyx.sim_cards.list(page_size=1))
+
+        with pytest.raises(RuntimeError, match="opened in another event loop"):
+            await asyncio.to_thread(in_another_loop)
+        await telnyx.sim_cards.list(page_size=1)  # still fine in its own loop
+
+
 async def test_session_opens_lazily_and_closes(base_url: str) -> None:
     session = AsyncSession(API_KEY, base_url=base_url)
     page = await session.sim_cards.list(page_size=2)
@@ -167,6 +180,11 @@ async def test_connection_refused_raises_connection_error() -> None:
         with pytest.raises(APIConnectionError) as caught:
             await session.sim_cards.list()
     assert not isinstance(caught.value, APITimeoutError)
+    # aiohttp's own words, not the repr of its connection key.
+    assert f"GET /sim_cards: could not connect: Cannot connect to host 127.0.0.1:{port}" in str(
+        caught.value
+    )
+    assert "ConnectionKey" not in str(caught.value)
 
 
 async def test_key_never_reaches_logs_or_errors(
