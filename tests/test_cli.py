@@ -410,6 +410,13 @@ async def test_register_stops_when_the_api_refuses_whole_requests(
 # -- errors -------------------------------------------------------------------------------------
 
 
+async def test_a_base_url_without_v2_gets_a_hint(base_url: str) -> None:
+    run = await cli("sims", base_url=base_url.removesuffix("/v2"))
+    line = assert_one_error_line(run, ExitCode.API)
+    assert "HTTP 404" in line
+    assert "the API root ends in /v2" in line
+
+
 async def test_wrong_api_key_is_an_api_error_and_the_key_is_never_printed(
     base_url: str, state: EmulatorState, tmp_path: Path
 ) -> None:
@@ -501,6 +508,17 @@ async def test_demo_runs_and_says_what_happened() -> None:
     assert "SIM cards streamed" in run.stdout
     registered = next(line for line in run.lines if "codes registered" in line)
     assert registered.split()[-1] == "120"
+
+
+async def test_demo_counts_in_words() -> None:
+    run = await cli(
+        "demo", "--size", "100", "--codes", "10", "--latency", "0", "--concurrency", "1",
+        "--page-size", "250", api_key=None,
+    )  # fmt: skip
+    assert run.status == 0, run
+    assert "1 request in flight" in run.stdout
+    assert "1 page fetched ahead" in run.stdout
+    assert "SIM cards streamed (1 page)" in run.stdout
 
 
 async def test_emulator_command_serves_the_api() -> None:

@@ -202,3 +202,13 @@ async def test_key_never_reaches_logs_or_errors(
     assert API_KEY not in caplog.text
     assert API_KEY not in str(caught.value)
     assert API_KEY not in repr(caught.value)
+
+
+async def test_the_emulator_record_of_a_request_shows_no_key(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    await session.sim_cards.list(page_size=1)
+    shown = repr(state.requests[0])
+    assert API_KEY not in shown
+    assert "'Authorization': '<redacted>'" in shown
+    assert state.requests[0].headers["Authorization"] == f"Bearer {API_KEY}"  # kept for tests

@@ -13,6 +13,7 @@ from attrs import frozen
 from telnyx_wireless_async import AsyncSession, RegistrationResult
 from telnyx_wireless_async.cli._errors import ExitCode
 from telnyx_wireless_async.cli._progress import ProgressBar
+from telnyx_wireless_async.cli._wording import plural
 from telnyx_wireless_async.testing import Emulator, registration_code
 
 __all__ = ["Batch", "make_batch", "run"]
@@ -87,7 +88,8 @@ async def _run(args: argparse.Namespace, batch: Batch) -> _Report:
             print(
                 f"1. Register {len(batch.codes):,} codes: {batch.new:,} new, {batch.invalid:,} "
                 f"with a wrong check digit,\n   {len(batch.in_use):,} already registered, and "
-                f"{batch.repeats:,} repeated (sent once); {args.concurrency} requests in flight.",
+                f"{batch.repeats:,} repeated (sent once); "
+                f"{plural(args.concurrency, 'request')} in flight.",
                 flush=True,
             )
             bar = ProgressBar("   registering", unique, unit="codes")
@@ -100,7 +102,7 @@ async def _run(args: argparse.Namespace, batch: Batch) -> _Report:
 
             print(
                 f"2. Stream the whole inventory, {args.page_size} cards per page, "
-                f"{args.concurrency} pages fetched ahead.",
+                f"{plural(args.concurrency, 'page')} fetched ahead.",
                 flush=True,
             )
             bar = ProgressBar("   streaming", 0, unit="SIMs")
@@ -146,7 +148,7 @@ def _table(report: _Report) -> list[str]:
     )
     rows.append(
         (
-            f"SIM cards streamed ({report.pages:,} pages)",
+            f"SIM cards streamed ({plural(report.pages, 'page')})",
             f"{report.cards:,}",
             f"{report.stream_seconds:.2f} s",
             f"{_rate(report.cards, report.stream_seconds)} SIMs/s",

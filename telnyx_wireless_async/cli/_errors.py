@@ -8,6 +8,7 @@ from telnyx_wireless_async.errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
+    NotFoundError,
     PermissionDeniedError,
     TelnyxError,
 )
@@ -59,6 +60,10 @@ def describe_api_error(error: TelnyxError, base_url: str) -> str:
         reason = str(cause) if cause is not None and str(cause) else str(error)
         hint = "check --base-url or TELNYX_BASE_URL"
         return one_line(f"no usable answer from {base_url} ({reason}); {hint}")
+    root = base_url.rstrip("/")
+    if isinstance(error, NotFoundError) and root.startswith("http") and not root.endswith("/v2"):
+        hint = "check --base-url or TELNYX_BASE_URL: the API root ends in /v2"
+        return one_line(f"the API answered with an error: {error}; {hint}")
     if isinstance(error, APIStatusError):
         return one_line(f"the API answered with an error: {error}")
     return one_line(f"the API misbehaved: {error}")

@@ -29,9 +29,10 @@ Global options may come before or after the command.
 
 exit status:
   0    success
-  1    unexpected error (a bug, or the output could not be written)
-  2    usage error: bad option, or an input file that is missing, unreadable,
-       empty or malformed (nothing was sent)
+  1    unexpected error (a bug, or writing the output failed part way)
+  2    usage error: bad option, an input file that is missing, unreadable,
+       empty or malformed, or an output file that cannot be created
+       (nothing was sent)
   3    API error: the API could not be reached, refused the key, or failed
   4    partial failure: some registration codes failed or have no known outcome
        (see the ledger; run the same command again to resume)

@@ -33,6 +33,7 @@ from telnyx_wireless_async.cli._errors import ExitCode, UsageError
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
+from telnyx_wireless_async.cli._wording import plural
 from telnyx_wireless_async.errors import APIStatusError
 
 __all__ = ["IN_FLIGHT_REASON", "Plan", "RecordingLedger", "make_plan", "run"]
@@ -180,10 +181,6 @@ def _ledger_path(args: argparse.Namespace) -> str:
     return f"{args.file}.ledger.jsonl"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def _summary(
     plan: Plan,
     sent: Sequence[LedgerEntry],
@@ -226,7 +223,7 @@ def _summary(
         lines.append(f"{row}   {note}".rstrip())
     if sent:
         rate = len(sent) / seconds if seconds > 0 else 0.0
-        done = f"Sent {_plural(len(sent), 'code')} in {seconds:.2f} s ({rate:,.0f} codes/s)."
+        done = f"Sent {plural(len(sent), 'code')} in {seconds:.2f} s ({rate:,.0f} codes/s)."
     else:
         done = "Nothing to send: the ledger settles every code."
     lines.append(f"{done} Ledger: {ledger_path}")
@@ -282,8 +279,8 @@ def run(args: argparse.Namespace) -> int:
 
     sent = [ledger.entries[code] for code in plan.to_send if code in ledger.entries]
     source = "standard input" if args.file == "-" else args.file
-    repeats = f" (and {_plural(plan.repeats, 'repeated line')}, skipped)" if plan.repeats else ""
-    print(f"{source}: {_plural(len(plan.codes), 'registration code')}{repeats}")
+    repeats = f" (and {plural(plan.repeats, 'repeated line')}, skipped)" if plan.repeats else ""
+    print(f"{source}: {plural(len(plan.codes), 'registration code')}{repeats}")
     for line in _summary(plan, sent, in_file, seconds, ledger_path):
         print(line)
     if refused is not None:

@@ -72,6 +72,17 @@ class RecordedRequest:
     body: bytes
     outcome: Outcome | None = None
 
+    def __repr__(self) -> str:
+        # The Authorization header carries the API key: a failing assertion must not show it.
+        headers = {
+            name: "<redacted>" if name.lower() == "authorization" else value
+            for name, value in self.headers.items()
+        }
+        return (
+            f"RecordedRequest(method={self.method!r}, path={self.path!r}, query={self.query!r},"
+            f" headers={headers!r}, body={self.body!r}, outcome={self.outcome!r})"
+        )
+
 
 @dataclass(slots=True)
 class _QueuedFault:
