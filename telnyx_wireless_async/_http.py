@@ -140,8 +140,13 @@ def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
         return ()
 
 
-def error_from_response(status: int, headers: Mapping[str, str], body: bytes) -> APIStatusError:
-    """Map a non-2xx response to the exception class for its status."""
+def error_from_response(
+    status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
+) -> APIStatusError:
+    """Map a non-2xx response to the exception class for its status.
+
+    `request` (``"GET /sim_cards (page 3)"``, say) starts the message when given.
+    """
     errors = _parse_error_list(body)
     request_id = headers.get("x-request-id")
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
@@ -149,7 +154,8 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
         "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
         or body[:200].decode("utf-8", "replace").strip()
     )
-    message = f"HTTP {status}" + (f": {summary}" if summary else "")
+    message = f"{request}: " if request else ""
+    message += f"HTTP {status}" + (f": {summary}" if summary else "")
     if request_id:
         message += f" (request id {request_id})"
     return cls(
@@ -162,13 +168,17 @@ def error_from_response(status: int, headers: Mapping[str, str], body: bytes) ->
     )
 
 
-def decipher_response(status: int, headers: Mapping[str, str], body: bytes) -> Any:
+def decipher_response(
+    status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
+) -> Any:
     """Return a response's decoded JSON, or raise the matching error.
 
     Args:
         status: The HTTP status code.
         headers: The response headers (case-insensitive mapping).
         body: The raw body.
+        request: What was asked (``"GET /sim_cards (page 3)"``, say), to start an
+            error's message.
 
     Returns:
         The decoded JSON of a 2xx body.
@@ -178,18 +188,26 @@ def decipher_response(status: int, headers: Mapping[str, str], body: bytes) -> A
         APIResponseValidationError: A 2xx body that is not JSON.
     """
     if not 200 <= status < 300:
-        raise error_from_response(status, headers, body)
+        raise error_from_response(status, headers, body, request=request)
     try:
         return json_loads(body)
     except ValueError as exc:
         snippet = body[:80].decode("utf-8", "replace")
+        where = f"{request}: " if request else ""
         raise APIResponseValidationError(
-            f"HTTP {status} body is not valid JSON ({exc}): {snippet!r}", status=status, body=body
+            f"{where}HTTP {status} body is not valid JSON ({exc}): {snippet!r}",
+            status=status,
+            body=body,
         ) from None
 
 
-def schema_error(status: int, body: bytes, error: ModelError) -> APIResponseValidationError:
+def schema_error(
+    status: int, body: bytes, error: ModelError, *, request: str = ""
+) -> APIResponseValidationError:
     """Return the error for a 2xx body whose JSON does not fit the models."""
+    where = f"{request}: " if request else ""
     return APIResponseValidationError(
-        f"HTTP {status} body does not match the API's schema: {error}", status=status, body=body
+        f"{where}HTTP {status} body does not match the API's schema: {error}",
+        status=status,
+        body=body,
     )

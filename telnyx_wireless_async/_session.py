@@ -189,6 +189,7 @@ class AsyncSession:
         params: Mapping[str, str] | None = None,
         json: Any = None,
         retry: RetryPolicy | None = None,
+        label: str = "",
     ) -> T:
         """Send one API request, with retries, and build its result.
 
@@ -200,6 +201,8 @@ class AsyncSession:
             params: Query parameters, already in wire form.
             json: A JSON-serialisable request body.
             retry: A retry policy for this request instead of the session's.
+            label: What is asked, for error messages (``"page 3"``): they then start
+                ``GET /sim_cards (page 3):``.
 
         Returns:
             What `parse` built from the response.
@@ -214,6 +217,7 @@ class AsyncSession:
         url = self._base_url + path
         policy = retry or self._retry
         timeout = aiohttp.ClientTimeout(total=self._timeout)
+        asked = f"{method} {path}" + (f" ({label})" if label else "")  # starts every message
 
         async def exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
             try:
@@ -228,17 +232,17 @@ class AsyncSession:
                     return response.status, response.headers, await response.read()
             except aiohttp.ConnectionTimeoutError as exc:
                 raise APITimeoutError(
-                    f"{method} {path}: connecting timed out after {self._timeout} s",
+                    f"{asked}: connecting timed out after {self._timeout} s",
                     request_sent=False,
                 ) from exc
             except TimeoutError as exc:
-                raise APITimeoutError(f"{method} {path} timed out after {self._timeout} s") from exc
+                raise APITimeoutError(f"{asked} timed out after {self._timeout} s") from exc
             except aiohttp.ClientConnectorError as exc:
                 raise APIConnectionError(
-                    f"{method} {path}: could not connect: {exc}", request_sent=False
+                    f"{asked}: could not connect: {exc}", request_sent=False
                 ) from exc
             except aiohttp.ClientError as exc:
-                raise APIConnectionError(f"{method} {path} failed: {exc!r}") from exc
+                raise APIConnectionError(f"{asked} failed: {exc!r}") from exc
 
         async def paced_exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
             if not policy.wait:
@@ -260,10 +264,10 @@ class AsyncSession:
             # One body decoded at a time: responses that arrive together would otherwise
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
-                payload = decipher_response(status, headers, body)
+                payload = decipher_response(status, headers, body, request=asked)
                 try:
                     return await parse(payload)
                 except ModelError as error:
-                    raise schema_error(status, body, error) from error
+                    raise schema_error(status, body, error, request=asked) from error
 
         return await call_with_retries(policy, send)

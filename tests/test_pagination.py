@@ -219,6 +219,7 @@ async def test_failed_page_raises_after_earlier_pages(base_url: str, state: Emul
             await consume(session)
         reference = await list_all(session, page_size=50)
     assert caught.value.status == 500
+    assert str(caught.value).startswith("GET /sim_cards (page 3): HTTP 500")
     assert yielded == reference[:100]  # pages 1 and 2, each card once
     assert len(state.requests) == 2 + 3 + 20  # two pages, three failed tries, the reference
 

@@ -181,10 +181,12 @@ async def test_connection_refused_raises_connection_error() -> None:
             await session.sim_cards.list()
     assert not isinstance(caught.value, APITimeoutError)
     # aiohttp's own words, not the repr of its connection key.
-    assert f"GET /sim_cards: could not connect: Cannot connect to host 127.0.0.1:{port}" in str(
-        caught.value
+    message = str(caught.value)
+    assert (
+        f"GET /sim_cards (page 1): could not connect: Cannot connect to host 127.0.0.1:{port}"
+        in (message)
     )
-    assert "ConnectionKey" not in str(caught.value)
+    assert "ConnectionKey" not in message
 
 
 async def test_key_never_reaches_logs_or_errors(

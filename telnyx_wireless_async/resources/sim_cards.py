@@ -142,7 +142,11 @@ class SimCards:
         """
         params = {**filter_params(**filters), **page_params(page_number, page_size)}
         return await self._session.request(
-            "GET", LIST_PATH, params=params, parse=structure_page_in_steps
+            "GET",
+            LIST_PATH,
+            params=params,
+            parse=structure_page_in_steps,
+            label=f"page {page_number}",
         )
 
     def pages(
@@ -181,6 +185,7 @@ class SimCards:
                 LIST_PATH,
                 params={**params, "page[number]": str(number)},
                 parse=structure_page_in_steps,
+                label=f"page {number}",
             )
 
         return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
@@ -267,6 +272,7 @@ class SimCards:
                 json={"registration_codes": list(chunk), **body},
                 parse=parse,
                 retry=policy,
+                label=f"{len(chunk)} codes from {chunk[0]}",
             )
 
         return await register_in_chunks(
