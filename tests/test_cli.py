@@ -444,6 +444,9 @@ async def test_unreachable_api_is_an_api_error() -> None:
 def files(tmp_path: Path) -> Path:
     (tmp_path / "empty.txt").write_text("# nothing here\n\n")
     (tmp_path / "bad.txt").write_text(f"{registration_code(1)}\n12345\n")
+    bad_lines = [registration_code(1), *(f"bad{n}" for n in range(2, 9))]
+    (tmp_path / "many_bad.txt").write_text("\n".join(bad_lines) + "\n")
+    (tmp_path / "bad.csv").write_text("code,name\n12,a\n0000000018,b\nx,c\n")
     (tmp_path / "nocolumn.csv").write_text("name,iccid\nx,1\n")
     (tmp_path / "binary.txt").write_bytes(b"\xff\xfe\x00garbage")
     (tmp_path / "codes.txt").write_text(registration_code(1) + "\n")
@@ -466,6 +469,12 @@ def files(tmp_path: Path) -> Path:
         (["register", "{dir}/missing.txt"], "cannot read"),
         (["register", "{dir}/empty.txt"], "no registration codes"),
         (["register", "{dir}/bad.txt"], "bad.txt:2: '12345'"),
+        (
+            ["register", "{dir}/many_bad.txt"],
+            "many_bad.txt: 7 lines are not registration codes (10 digits): line 2: 'bad2';"
+            " line 3: 'bad3'; line 4: 'bad4'; line 5: 'bad5'; line 6: 'bad6'; and 2 more",
+        ),
+        (["register", "{dir}/bad.csv"], "bad.csv: 2 lines are not registration codes"),
         (["register", "{dir}/nocolumn.csv"], "--column"),
         (["register", "{dir}/binary.txt"], "UTF-8"),
         (["register", "{dir}/codes.txt", "--ledger", "{dir}/broken.jsonl"], "broken.jsonl:1"),

@@ -54,11 +54,25 @@ def _is_code(text: str) -> bool:
     return len(text) == 10 and text.isascii() and text.isdigit()
 
 
-def _check(path: str, number: int, code: str) -> str:
-    if not _is_code(code):
+_BAD_SHOWN = 5
+"""Bad lines named in the error; a file with more says how many more."""
+
+
+def _checked(path: str, entries: list[tuple[int, str]]) -> tuple[str, ...]:
+    """Return the codes of ``(line number, text)`` entries; name the bad ones, all in one error."""
+    bad = [(number, text) for number, text in entries if not _is_code(text)]
+    if len(bad) == 1:
+        ((number, text),) = bad
         where = f"standard input, line {number}" if path == "-" else f"{path}:{number}"
-        raise UsageError(f"{where}: {code!r} is not a registration code (10 digits)")
-    return code
+        raise UsageError(f"{where}: {text!r} is not a registration code (10 digits)")
+    if bad:
+        shown = "; ".join(f"line {number}: {text!r}" for number, text in bad[:_BAD_SHOWN])
+        more = f"; and {len(bad) - _BAD_SHOWN:,} more" if len(bad) > _BAD_SHOWN else ""
+        raise UsageError(
+            f"{_name(path)}: {len(bad):,} lines are not registration codes (10 digits):"
+            f" {shown}{more}"
+        )
+    return tuple(text for _, text in entries)
 
 
 def _column_index(path: str, header: list[str], column: str | None) -> int:
@@ -101,16 +115,16 @@ def read_codes(path: str, *, column: str | None = None) -> CodesFile:
     if column is not None and not is_header:
         raise UsageError(f"--column {column} was given, but {_name(path)} has no header row")
     if not is_header:
-        return CodesFile(codes=tuple(_check(path, n, text) for n, text in lines), column=None)
+        return CodesFile(codes=_checked(path, lines), column=None)
 
     rows = csv.reader(text for _, text in lines)
     header = next(rows)
     index = _column_index(path, header, column)
-    codes = []
+    cells = []
     for (number, _), row in zip(lines[1:], rows, strict=False):
         cell = row[index].strip() if index < len(row) else ""
         if cell:
-            codes.append(_check(path, number, cell))
-    if not codes:
+            cells.append((number, cell))
+    if not cells:
         raise UsageError(f"{_name(path)} holds no registration codes in column {header[index]!r}")
-    return CodesFile(codes=tuple(codes), column=header[index].strip())
+    return CodesFile(codes=_checked(path, cells), column=header[index].strip())
