@@ -93,11 +93,14 @@ def _items(name: str, values: object, what: str) -> list[object]:
 
 
 def check_enum_list(name: str, values: object, enum: type[E]) -> list[E]:
-    """Return the members named by `values`: one value or a list of them, not empty."""
-    items = [values] if isinstance(values, str) else _items(name, values, "strings")
+    """Return the members named by `values`, each once: one value or a list of them, not empty."""
+    if isinstance(values, str):
+        return [check_enum(name, values, enum)]
+    items = _items(name, values, "strings")
     if not items:
         raise ValueError(f"{name} must not be empty")
-    return [check_enum(f"{name}[{i}]", item, enum) for i, item in enumerate(items)]
+    members = [check_enum(f"{name}[{i}]", item, enum) for i, item in enumerate(items)]
+    return list(dict.fromkeys(members))
 
 
 def check_str_list(name: str, values: object, *, allow_empty: bool = True) -> list[str]:

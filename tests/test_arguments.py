@@ -35,6 +35,7 @@ CASES = [
     (listing(page_number=0), ValueError, "page_number"),
     (listing(status=["enabled", "registering"]), ValueError, "'registering'"),
     (listing(status=[]), ValueError, "status"),
+    (listing(status="enabld"), ValueError, r"^status must be one of .*; got 'enabld'$"),
     (listing(tags="customers"), TypeError, "'customers'"),
     (listing(tags=["a,b"]), ValueError, "'a,b'"),
     (listing(sim_card_group_id="not-a-uuid"), ValueError, "'not-a-uuid'"),

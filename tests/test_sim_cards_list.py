@@ -132,6 +132,13 @@ async def test_filter_status_accepts_a_single_value(
     assert ids(await fetch_all(session, status="disabled")) == ids(expected)
 
 
+async def test_filter_status_sends_each_status_once(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    await session.sim_cards.list(status=["standby", "enabled", "standby"])
+    assert wire_query(state)["filter[status]"] == "standby,enabled"
+
+
 async def test_filter_status_unauthorized_imei(
     session: AsyncSession, inventory: list[SimCard]
 ) -> None:
