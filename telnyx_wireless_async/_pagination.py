@@ -16,7 +16,8 @@ Pages are numbered slices of the listing, so a card added (or removed) before a 
 slice moves every later card one place on (or back). The walk copes as follows:
 
 - It follows the card count as the pages report it, so cards pushed past the last page
-  of page 1's count are still fetched.
+  of page 1's count are still fetched. An inventory that grows past twice page 1's pages
+  (and 8 more) grows faster than it can be walked: `PaginationError`.
 - A page answered with fewer cards than the page before it may have skipped the cards
   that were pushed from its slice into the slice already fetched: it is fetched again,
   once. If the count is still lower, cards were removed, and the walk warns that cards
@@ -121,8 +122,11 @@ async def iter_pages(
     if not first.data:
         return
     changes = _CountChanges(first)
-    # The last page as the latest page says: the walk follows the count as it changes.
+    # The last page as the latest page says: the walk follows the count as it changes,
+    # but not forever: an inventory that outgrows this many pages grows faster than it
+    # can be walked (with cards added at its end, the walk would chase them for ever).
     last_number = first.meta.total_pages
+    most_pages = 2 * first.meta.total_pages + RECENT_PAGES
     in_flight: deque[tuple[int, asyncio.Task[SimCardPage]]] = deque()
     next_number = 2
 
@@ -158,6 +162,12 @@ async def iter_pages(
             if page.data == previous.data and page.meta.total_results == before:
                 raise PaginationError(f"page {number} repeats page {number - 1}")
             last_number = page.meta.total_pages
+            if last_number > most_pages:
+                raise PaginationError(
+                    f"the inventory grew from {first.meta.total_results} to"
+                    f" {page.meta.total_results} cards during the walk, faster than it could"
+                    " be walked; walk again once it settles"
+                )
             previous = page
             refill()
             yield page
@@ -179,25 +189,32 @@ async def iter_cards(
     """Yield the cards of `pages` in order, skipping a card one of the recent pages held.
 
     Cards added to the inventory during the walk push later cards onto the next page,
-    where they come again; ids are remembered for the last `RECENT_PAGES` pages, so
-    memory stays bounded whatever the size of the inventory.
+    where they come again (page after page, while the inventory grows); an id is
+    remembered until `RECENT_PAGES` pages have gone by without it, so memory stays
+    bounded whatever the size of the inventory.
     """
-    seen: set[str] = set()
+    last_page: dict[str, int] = {}  # card id -> the last page, in walk order, it was on
     recent: deque[list[str]] = deque()
+    number = 0
     try:
         async for page in pages:
+            number += 1
             ids: list[str] = []
             for card in page.data:
                 card_id = card.id
                 if card_id is not None:
-                    if card_id in seen:
+                    came_before = card_id in last_page
+                    last_page[card_id] = number
+                    ids.append(card_id)
+                    if came_before:
                         logger.debug("card %s came again on a later page", card_id)
                         continue
-                    seen.add(card_id)
-                    ids.append(card_id)
                 yield card
             recent.append(ids)
             if len(recent) > RECENT_PAGES:
-                seen.difference_update(recent.popleft())
+                gone = number - RECENT_PAGES
+                for card_id in recent.popleft():
+                    if last_page.get(card_id) == gone:
+                        del last_page[card_id]
     finally:
         await pages.aclose()

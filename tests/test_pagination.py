@@ -403,3 +403,33 @@ async def test_a_page_past_the_end_of_a_shrunk_inventory_ends_the_walk(
     streamed = await collect(session, page_size=100, prefetch=1)
 
     assert ids(streamed) == ids(await list_all(session, page_size=100))[:200]
+
+
+async def test_a_card_pushed_along_page_after_page_comes_once(
+    session: AsyncSession, state: EmulatorState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 90 new cards before every page of 100: each card is on about ten pages in a row, until
+    # the walk gives up on an inventory growing nearly as fast as it is walked.
+    grow_on_every_listing(monkeypatch, state, per_listing=90)
+    sort = "current_billing_period_consumed_data.amount"
+    streamed: list[str | None] = []
+
+    async def consume() -> None:
+        async for card in session.sim_cards.stream(page_size=100, prefetch=1, sort=sort):
+            streamed.append(card.id)
+
+    with pytest.raises(PaginationError, match="faster than it could be walked"):
+        await consume()
+    assert len(state.requests) > 20  # far enough for cards to be on more than 8 pages
+    assert len(streamed) == len(set(streamed)), "a card came twice"
+
+
+async def test_an_inventory_growing_faster_than_the_walk_ends_it_with_an_error(
+    session: AsyncSession, state: EmulatorState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page of new cards at the end of the listing for every page walked: no end in sight.
+    grow_on_every_listing(monkeypatch, state, per_listing=100)
+    with pytest.raises(PaginationError, match="faster than it could be walked"):
+        await collect(session, page_size=100, prefetch=2)
+    listings = [r for r in state.requests if r.path.endswith("/sim_cards")]
+    assert len(listings) <= 2 * 11 + 8 + 2  # the budget, and the requests in flight
