@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -34,6 +33,7 @@ from telnyx_wireless_async.models import (
     ErrorDetail,
     ESimInstallationStatus,
     PageMeta,
+    ReadOnlyObject,
     SimCard,
     SimCardGroup,
     SimCardPage,
@@ -140,7 +140,7 @@ def _read_only(value: Any) -> Any:
     """Return a JSON value that cannot change: objects as read-only mappings, arrays as tuples."""
     kind = type(value)
     if kind is dict:
-        return MappingProxyType({key: _read_only(item) for key, item in value.items()})
+        return ReadOnlyObject({key: _read_only(item) for key, item in value.items()})
     if kind is list:
         return tuple([_read_only(item) for item in value])
     return value

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from attrs import field, frozen
 
@@ -99,6 +99,47 @@ class ESimInstallationStatus(StrEnum):
 
     RELEASED = "released"
     DISABLED = "disabled"
+
+
+class ReadOnlyObject(dict[str, Any]):
+    """A JSON object the API does not describe (``meta``, say): a dict that refuses changes.
+
+    It compares, prints, serialises with ``json.dumps``, copies and pickles as a dict; its
+    arrays are tuples. ``dict(obj)`` is a copy you may change.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self) -> NoReturn:
+        raise TypeError("this JSON object of a model is read-only; change a copy: dict(obj)")
+
+    def __setitem__(self, key: str, value: Any) -> NoReturn:
+        self._refuse()
+
+    def __delitem__(self, key: str) -> NoReturn:
+        self._refuse()
+
+    def __ior__(self, other: Any) -> NoReturn:  # type: ignore[misc]
+        self._refuse()
+
+    def clear(self) -> NoReturn:
+        self._refuse()
+
+    def pop(self, *args: Any) -> NoReturn:
+        self._refuse()
+
+    def popitem(self) -> NoReturn:
+        self._refuse()
+
+    def setdefault(self, *args: Any) -> NoReturn:
+        self._refuse()
+
+    def update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        self._refuse()
+
+    def __reduce__(self) -> tuple[type[ReadOnlyObject], tuple[dict[str, Any]]]:
+        # Rebuilt from a plain dict: the default would fill it item by item, which it refuses.
+        return (type(self), (dict(self),))
 
 
 @frozen(kw_only=True)

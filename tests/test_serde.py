@@ -6,7 +6,9 @@ models lack fails here rather than being silently dropped for users.
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -130,6 +132,13 @@ async def test_free_form_objects_are_read_only_and_cards_stay_hashable(
     with pytest.raises(TypeError):
         resource["action"]["more"] = True
     assert card_to_json(card)["resources_with_in_progress_actions"] == resources
+    assert json.loads(json.dumps(card.resources_with_in_progress_actions)) == resources
+    for copied in (pickle.loads(pickle.dumps(card)), copy.deepcopy(card), copy.copy(card)):
+        assert copied == card
+        assert copied.resources_with_in_progress_actions[0]["action"]["steps"] == (1, 2)
+    mutable = dict(resource)
+    mutable["id"] = "mine"  # a copy is the caller's to change
+    assert resource["id"] == "r1"
 
 
 async def test_an_error_meta_is_read_only_and_the_error_detail_hashable(
@@ -144,3 +153,6 @@ async def test_an_error_meta_is_read_only_and_the_error_detail_hashable(
     assert hash(detail) == hash(detail)
     with pytest.raises(TypeError):
         detail.meta["url"] = "elsewhere"  # type: ignore[index]
+    copied = pickle.loads(pickle.dumps(caught.value))
+    assert copied.errors == caught.value.errors
+    assert json.dumps(detail.meta) == '{"url": "https://example.com"}'
