@@ -136,6 +136,14 @@ async def iter_pages(
             in_flight.append((next_number, asyncio.ensure_future(fetch(next_number))))
             next_number += 1
 
+    async def cancel_in_flight() -> None:
+        for _, task in in_flight:
+            task.cancel()
+        # Wait for the cancelled requests, so no task outlives the walk and no
+        # exception goes unretrieved.
+        await asyncio.gather(*(task for _, task in in_flight), return_exceptions=True)
+        in_flight.clear()
+
     previous = first
     try:
         refill()
@@ -146,7 +154,10 @@ async def iter_pages(
             before = previous.meta.total_results
             if page.meta.total_results < before:
                 # Answered before cards were added that the page before already counts:
-                # the cards those pushed onto this page's slice would be missed. Again, once.
+                # the cards those pushed onto this page's slice would be missed. Again, once;
+                # and the pages requested with it, as old as it is, again after it.
+                await cancel_in_flight()
+                next_number = number + 1
                 page = await fetch(number)
                 _check(page, number, page_size)
                 if page.meta.total_results < before:
@@ -172,11 +183,7 @@ async def iter_pages(
             refill()
             yield page
     finally:
-        for _, task in in_flight:
-            task.cancel()
-        # Wait for the cancelled requests, so no task outlives the walk and no
-        # exception goes unretrieved.
-        await asyncio.gather(*(task for _, task in in_flight), return_exceptions=True)
+        await cancel_in_flight()
 
 
 RECENT_PAGES = 8
