@@ -22,6 +22,7 @@ __all__ = [
     "all_unknown",
     "is_already_registered",
     "merge_results",
+    "points_at_a_code",
     "refuses_whole_request",
     "settle_after_ambiguous_retry",
 ]
@@ -103,13 +104,18 @@ def all_failed(
     )
 
 
+def points_at_a_code(error: ErrorDetail, count: int) -> bool:
+    """Tell whether `error` points at one of the `count` codes sent (``/registration_codes/N``)."""
+    return _code_index(error, count) is not None
+
+
 def refuses_whole_request(errors: Sequence[ErrorDetail], count: int) -> bool:
     """Tell whether a refusal's errors point at none of the `count` codes sent.
 
     Such a refusal is about the request, not its codes (a bad key, a group that does
     not exist), so every other request of the call would be refused alike.
     """
-    return all(_code_index(error, count) is None for error in errors)
+    return not any(points_at_a_code(error, count) for error in errors)
 
 
 def all_unknown(codes: Iterable[str], reason: str, *, sent: bool = True) -> RegistrationResult:

@@ -407,6 +407,29 @@ async def test_register_stops_when_the_api_refuses_whole_requests(
     assert sorted(state.registered_codes) == codes
 
 
+async def test_register_resends_codes_of_a_request_refused_with_a_pointer_past_the_chunk(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    # An error pointing at no code of the chunk refuses the request, not its codes.
+    codes = [registration_code(n) for n in range(1, 7)]
+    file = tmp_path / "codes.txt"
+    file.write_text("\n".join(codes) + "\n")
+    error = {
+        "code": "10015",
+        "title": "Bad Request",
+        "source": {"pointer": "/registration_codes/9"},
+    }
+    state.add_fault(Fault(status=422, method="POST", body={"errors": [error]}))
+    options = ("--chunk-size", "3", "--concurrency", "1")
+
+    first = await cli("register", str(file), *options, base_url=base_url)
+    again = await cli("register", str(file), *options, base_url=base_url)
+
+    assert first.status == ExitCode.API, first
+    assert again.status == 0, again
+    assert sorted(state.registered_codes) == codes
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import collections
 import os
-import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -27,7 +26,7 @@ from telnyx_wireless_async import (
     RegistrationLedger,
     RegistrationResult,
 )
-from telnyx_wireless_async._registration import is_already_registered
+from telnyx_wireless_async._registration import is_already_registered, points_at_a_code
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
@@ -39,9 +38,6 @@ from telnyx_wireless_async.errors import APIStatusError
 __all__ = ["IN_FLIGHT_REASON", "Plan", "RecordingLedger", "make_plan", "run"]
 
 IN_FLIGHT_REASON = "sent, but the run stopped before its answer was recorded"
-
-# A refusal of one code points at it; a refusal of the whole request does not.
-_CODE_POINTER = re.compile(r"/registration_codes/\d+")
 
 
 @frozen(kw_only=True)
@@ -97,12 +93,13 @@ def make_plan(
     )
 
 
-def _failure_entry(failure: RegistrationFailure, resent: frozenset[str], at: str) -> LedgerEntry:
+def _failure_entry(
+    failure: RegistrationFailure, chunk_size: int, resent: frozenset[str], at: str
+) -> LedgerEntry:
     """Return the entry of a refused code; refused with its whole request, it is sent again."""
     code, error = failure.registration_code, failure.error
     detail = {"code": error.code, "title": error.title, "detail": error.detail}
-    pointer = error.source.pointer if error.source is not None else None
-    if pointer is None or not _CODE_POINTER.fullmatch(pointer):
+    if not points_at_a_code(error, chunk_size):
         return LedgerEntry(code=code, outcome="failed", error=detail, at=at)
     if code in resent and is_already_registered(error):
         return LedgerEntry(code=code, outcome="registered", earlier_run=True, at=at)
@@ -140,7 +137,9 @@ class RecordingLedger(RegistrationLedger):
             LedgerEntry(code=c, outcome="registered", on_retry=c in on_retry, at=at)
             for c in outcome.registered_codes
         ]
-        entries.extend(_failure_entry(failure, self._resent, at) for failure in outcome.failed)
+        entries.extend(
+            _failure_entry(failure, len(chunk), self._resent, at) for failure in outcome.failed
+        )
         entries.extend(
             LedgerEntry(
                 code=u.registration_code, outcome="unknown", reason=u.reason, sent=u.sent, at=at
