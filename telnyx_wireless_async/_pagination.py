@@ -118,6 +118,10 @@ async def iter_pages(
     """
     first = await fetch(1)
     _check(first, 1, page_size)
+    if not first.data and first.meta.total_results > 0:
+        raise PaginationError(
+            f"page 1 is empty, yet says there are {first.meta.total_results} cards"
+        )
     yield first
     if not first.data:
         return

@@ -433,3 +433,13 @@ async def test_an_inventory_growing_faster_than_the_walk_ends_it_with_an_error(
         await collect(session, page_size=100, prefetch=2)
     listings = [r for r in state.requests if r.path.endswith("/sim_cards")]
     assert len(listings) <= 2 * 11 + 8 + 2  # the budget, and the requests in flight
+
+
+async def test_an_empty_first_page_that_counts_cards_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one = await raw_page(session, 1, 100)
+    one["data"] = []
+    await script_pages(state, one)
+    with pytest.raises(PaginationError, match="page 1 is empty, yet says there are 1000 cards"):
+        await collect(session, page_size=100)

@@ -160,6 +160,8 @@ class SimCards:
 
         Options are checked here, before anything is sent. Close the generator (or
         use `contextlib.aclosing`) to stop early; in-flight requests are cancelled.
+        Pages are as the API answered them: while cards are added during the walk, a
+        card can come again on a later page (`stream` yields it once).
 
         Args:
             page_size: Cards per page, 1 to 250.
@@ -225,8 +227,9 @@ class SimCards:
         The codes are checked first, then sent in chunks of `chunk_size`, with at most
         `concurrency` requests in flight. Every unique code comes back accounted for:
         registered, failed with the API's error, or unknown with the reason (see
-        `RegistrationResult`). Failures do not raise; call
-        ``result.raise_for_failures()`` for an exception.
+        `RegistrationResult`). Codes the API refuses do not raise; call
+        ``result.raise_for_failures()`` for an exception. A request refused as a whole
+        (a wrong key, say) stops the call: see Raises.
 
         Args:
             registration_codes: 10-digit codes: a list or any iterable (a generator
@@ -246,6 +249,10 @@ class SimCards:
         Raises:
             TypeError, ValueError: A bad argument (naming the code and its position),
                 before anything is sent.
+            APIStatusError: The API refused a request as a whole, with no error pointing
+                at a code (`AuthenticationError` for a wrong key, say): no further chunk is
+                sent, the chunks in flight finish, and `ledger`, if given, holds the
+                outcome of every code.
         """
         codes, duplicates = check_registration_codes("registration_codes", registration_codes)
         body: dict[str, object] = {}
