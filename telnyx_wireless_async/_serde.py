@@ -159,7 +159,8 @@ _dicts = _list_check(dict)
 
 def _objects(value: Any) -> tuple[Mapping[str, Any], ...]:
     """Return a JSON array of free-form objects as a tuple of read-only mappings."""
-    return tuple([_read_only(item) for item in _dicts(value)])
+    items = _dicts(value)
+    return tuple([_read_only(item) for item in items]) if items else items
 
 
 # -- cattrs hooks, built on the checks above ---------------------------------------------
