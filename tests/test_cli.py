@@ -106,6 +106,13 @@ def ledger_lines(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def codes_file(directory: Path, codes: Sequence[str]) -> Path:
+    """Write `codes` one per line to ``codes.txt`` in `directory`, and return its path."""
+    file = directory / "codes.txt"
+    file.write_text("\n".join(codes) + "\n")
+    return file
+
+
 def registrations(state: EmulatorState) -> list[str]:
     return [r.path for r in state.requests if r.path == REGISTER_PATH]
 
@@ -305,8 +312,7 @@ async def test_interrupted_register_resumes_and_registers_every_code_once(
 ) -> None:
     valid = [registration_code(n) for n in range(1, 1201)]
     invalid = [corrupt(registration_code(n)) for n in range(5000, 5010)]
-    file = tmp_path / "codes.txt"
-    file.write_text("\n".join(valid[:600] + invalid + valid[600:]) + "\n")
+    file = codes_file(tmp_path, valid[:600] + invalid + valid[600:])
     ledger = tmp_path / "codes.txt.ledger.jsonl"
 
     state.latency = 0.05
@@ -342,8 +348,7 @@ async def test_resume_credits_codes_an_interrupted_run_registered(
     base_url: str, session: AsyncSession, state: EmulatorState, tmp_path: Path
 ) -> None:
     codes = [registration_code(n) for n in range(1, 51)]
-    file = tmp_path / "codes.txt"
-    file.write_text("\n".join(codes) + "\n")
+    file = codes_file(tmp_path, codes)
     # An earlier run sent codes[:30]; the server registered the first 20; then it was killed
     # before recording any answer, and in the middle of writing a line.
     await session.sim_cards.register(codes[:20])
@@ -372,8 +377,7 @@ async def test_register_marks_codes_found_registered_on_a_retry(
     codes = [registration_code(n) for n in range(1, 11)]
     for code in codes[:4]:
         state.inventory.register(code)  # by someone else, before this run
-    file = tmp_path / "codes.txt"
-    file.write_text("\n".join(codes) + "\n")
+    file = codes_file(tmp_path, codes)
     # The first answer is a 503: the retry cannot tell those four from its own lost success.
     state.add_fault(Fault(status=503, method="POST", headers={"Retry-After": "0"}))
 
@@ -390,8 +394,7 @@ async def test_register_stops_when_the_api_refuses_whole_requests(
     base_url: str, state: EmulatorState, tmp_path: Path
 ) -> None:
     codes = [registration_code(n) for n in range(1, 101)]
-    file = tmp_path / "codes.txt"
-    file.write_text("\n".join(codes) + "\n")
+    file = codes_file(tmp_path, codes)
     state.add_fault(Fault(status=403, method="POST", path="/actions/register/sim_cards", times=99))
 
     run = await cli("register", str(file), "--chunk-size", "10", base_url=base_url)
@@ -412,8 +415,7 @@ async def test_register_resends_codes_of_a_request_refused_with_a_pointer_past_t
 ) -> None:
     # An error pointing at no code of the chunk refuses the request, not its codes.
     codes = [registration_code(n) for n in range(1, 7)]
-    file = tmp_path / "codes.txt"
-    file.write_text("\n".join(codes) + "\n")
+    file = codes_file(tmp_path, codes)
     error = {
         "code": "10015",
         "title": "Bad Request",
