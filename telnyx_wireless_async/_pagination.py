@@ -16,12 +16,12 @@ Pages are numbered slices of the listing, so a card added (or removed) before a 
 slice moves every later card one place on (or back). The walk copes as follows:
 
 - It follows the card count as the pages report it, so cards pushed past the last page
-  of page 1's count are still fetched. An inventory that grows past twice page 1's pages
-  (and 8 more) grows faster than it can be walked: `PaginationError`.
+  of page 1's count are still fetched. When `STALLED_PAGES` pages in a row bring the
+  walk no nearer its end, the inventory grows as fast as it is walked: `PaginationError`.
 - A page answered with fewer cards than the page before it may have skipped the cards
   that were pushed from its slice into the slice already fetched: it is fetched again,
-  once. If the count is still lower, cards were removed, and the walk warns that cards
-  may have been missed.
+  once, and the pages requested with it after it. If the count is still lower, cards
+  were removed, and the walk warns that cards may have been missed.
 - Cards pushed back onto a later page come twice; `iter_cards` yields them once.
 
 With cards only added, as when codes are registered, every card that existed for the
@@ -126,11 +126,12 @@ async def iter_pages(
     if not first.data:
         return
     changes = _CountChanges(first)
-    # The last page as the latest page says: the walk follows the count as it changes,
-    # but not forever: an inventory that outgrows this many pages grows faster than it
-    # can be walked (with cards added at its end, the walk would chase them for ever).
+    # The last page as the latest page says: the walk follows the count as it changes.
     last_number = first.meta.total_pages
-    most_pages = 2 * first.meta.total_pages + RECENT_PAGES
+    # But not for ever: the pages left to walk must fall now and then. An inventory that
+    # grows as fast as it is walked (cards added at its end, say) would be chased for ever.
+    pages_left = last_number - 1
+    pages_without_progress = 0
     in_flight: deque[tuple[int, asyncio.Task[SimCardPage]]] = deque()
     next_number = 2
 
@@ -177,11 +178,17 @@ async def iter_pages(
             if page.data == previous.data and page.meta.total_results == before:
                 raise PaginationError(f"page {number} repeats page {number - 1}")
             last_number = page.meta.total_pages
-            if last_number > most_pages:
+            if last_number - number < pages_left:
+                pages_without_progress = 0
+            else:
+                pages_without_progress += 1
+            pages_left = last_number - number
+            if pages_without_progress > STALLED_PAGES:
                 raise PaginationError(
-                    f"the inventory grew from {first.meta.total_results} to"
-                    f" {page.meta.total_results} cards during the walk, faster than it could"
-                    " be walked; walk again once it settles"
+                    f"the inventory grows as fast as it is walked: {pages_without_progress}"
+                    f" pages brought the walk no nearer its end ({first.meta.total_results}"
+                    f" cards at page 1, {page.meta.total_results} at page {number});"
+                    " walk again once it settles"
                 )
             previous = page
             refill()
@@ -190,8 +197,11 @@ async def iter_pages(
         await cancel_in_flight()
 
 
+STALLED_PAGES = 16
+"""Pages a walk may go without getting nearer its end before it gives up."""
+
 RECENT_PAGES = 8
-"""Pages whose card ids `iter_cards` remembers: a card on one of them is not yielded again."""
+"""Pages whose card ids `iter_cards` remembers, and one more per page of cards added."""
 
 
 async def iter_cards(
@@ -199,17 +209,23 @@ async def iter_cards(
 ) -> AsyncGenerator[SimCard, None]:
     """Yield the cards of `pages` in order, skipping a card one of the recent pages held.
 
-    Cards added to the inventory during the walk push later cards onto the next page,
-    where they come again (page after page, while the inventory grows); an id is
-    remembered until `RECENT_PAGES` pages have gone by without it, so memory stays
-    bounded whatever the size of the inventory.
+    Cards added to the inventory during the walk push later cards onto later pages, where
+    they come again: after at most one page for every page of cards added. So an id is
+    remembered until `RECENT_PAGES` pages, and one more for each page of cards added so
+    far, have gone by without it: memory grows with the cards added, not with the
+    inventory.
     """
     last_page: dict[str, int] = {}  # card id -> the last page, in walk order, it was on
     recent: deque[list[str]] = deque()
+    first_count: int | None = None
+    most_added = 0
     number = 0
     try:
         async for page in pages:
             number += 1
+            if first_count is None:
+                first_count = page.meta.total_results
+            most_added = max(most_added, page.meta.total_results - first_count)
             ids: list[str] = []
             for card in page.data:
                 card_id = card.id
@@ -222,8 +238,9 @@ async def iter_cards(
                         continue
                 yield card
             recent.append(ids)
-            if len(recent) > RECENT_PAGES:
-                gone = number - RECENT_PAGES
+            remembered = RECENT_PAGES + -(-most_added // max(1, page.meta.page_size))
+            while len(recent) > remembered:
+                gone = number - len(recent) + 1
                 for card_id in recent.popleft():
                     if last_page.get(card_id) == gone:
                         del last_page[card_id]

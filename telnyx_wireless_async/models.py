@@ -104,11 +104,17 @@ class ESimInstallationStatus(StrEnum):
 class ReadOnlyObject(dict[str, Any]):
     """A JSON object the API does not describe (``meta``, say): a dict that refuses changes.
 
-    It compares, prints, serialises with ``json.dumps``, copies and pickles as a dict; its
-    arrays are tuples. ``dict(obj)`` is a copy you may change.
+    It prints, serialises with ``json.dumps``, copies and pickles as a dict, and compares
+    equal to one; arrays in it are tuples (``{"a": (1, 2)}``, not ``{"a": [1, 2]}``).
+    ``dict(obj)`` is a copy you may change.
     """
 
     __slots__ = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self:  # dict.__init__ on a filled dict would update it
+            self._refuse()
+        super().__init__(*args, **kwargs)
 
     def _refuse(self) -> NoReturn:
         raise TypeError("this JSON object of a model is read-only; change a copy: dict(obj)")

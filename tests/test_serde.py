@@ -136,6 +136,8 @@ async def test_free_form_objects_are_read_only_and_cards_stay_hashable(
     for copied in (pickle.loads(pickle.dumps(card)), copy.deepcopy(card), copy.copy(card)):
         assert copied == card
         assert copied.resources_with_in_progress_actions[0]["action"]["steps"] == (1, 2)
+    with pytest.raises(TypeError):
+        resource.__init__({"id": "changed"})  # type: ignore[misc]
     mutable = dict(resource)
     mutable["id"] = "mine"  # a copy is the caller's to change
     assert resource["id"] == "r1"
