@@ -140,6 +140,11 @@ def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
         return ()
 
 
+def _about(request: str, message: str) -> str:
+    """Start `message` with the request it is about (``"GET /sim_cards (page 3): ..."``)."""
+    return f"{request}: {message}" if request else message
+
+
 def error_from_response(
     status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
 ) -> APIStatusError:
@@ -154,8 +159,7 @@ def error_from_response(
         "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
         or body[:200].decode("utf-8", "replace").strip()
     )
-    message = f"{request}: " if request else ""
-    message += f"HTTP {status}" + (f": {summary}" if summary else "")
+    message = _about(request, f"HTTP {status}" + (f": {summary}" if summary else ""))
     if request_id:
         message += f" (request id {request_id})"
     return cls(
@@ -193,9 +197,8 @@ def decipher_response(
         return json_loads(body)
     except ValueError as exc:
         snippet = body[:80].decode("utf-8", "replace")
-        where = f"{request}: " if request else ""
         raise APIResponseValidationError(
-            f"{where}HTTP {status} body is not valid JSON ({exc}): {snippet!r}",
+            _about(request, f"HTTP {status} body is not valid JSON ({exc}): {snippet!r}"),
             status=status,
             body=body,
         ) from None
@@ -205,9 +208,8 @@ def schema_error(
     status: int, body: bytes, error: ModelError, *, request: str = ""
 ) -> APIResponseValidationError:
     """Return the error for a 2xx body whose JSON does not fit the models."""
-    where = f"{request}: " if request else ""
     return APIResponseValidationError(
-        f"{where}HTTP {status} body does not match the API's schema: {error}",
+        _about(request, f"HTTP {status} body does not match the API's schema: {error}"),
         status=status,
         body=body,
     )
