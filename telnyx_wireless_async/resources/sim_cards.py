@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
@@ -141,12 +142,16 @@ class SimCards:
             TelnyxError: The request failed.
         """
         params = {**filter_params(**filters), **page_params(page_number, page_size)}
+        return await self._get_page(params, page_number)
+
+    async def _get_page(self, params: dict[str, str], number: int) -> SimCardPage:
+        """Fetch page `number` of the listing that the wire parameters `params` describe."""
         return await self._session.request(
             "GET",
             LIST_PATH,
-            params=params,
+            params={**params, "page[number]": str(number)},
             parse=structure_page_in_steps,
-            label=f"page {page_number}",
+            label=f"page {number}",
         )
 
     def pages(
@@ -181,16 +186,7 @@ class SimCards:
         params = {**filter_params(**filters), **page_params(1, page_size)}
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
 
-        async def fetch(number: int) -> SimCardPage:
-            return await self._session.request(
-                "GET",
-                LIST_PATH,
-                params={**params, "page[number]": str(number)},
-                parse=structure_page_in_steps,
-                label=f"page {number}",
-            )
-
-        return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
+        return iter_pages(partial(self._get_page, params), page_size=page_size, prefetch=prefetch)
 
     def stream(
         self,
