@@ -24,6 +24,7 @@ from telnyx_wireless_async.errors import (
     PermissionDeniedError,
     RateLimitError,
     RegistrationError,
+    ResponseTooLargeError,
     TelnyxError,
     UnprocessableEntityError,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "RegistrationLedger",
     "RegistrationResult",
     "RegistrationStatus",
+    "ResponseTooLargeError",
     "RetryEvent",
     "RetryPolicy",
     "SimCard",

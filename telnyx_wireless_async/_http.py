@@ -39,6 +39,7 @@ __all__ = [
     "rate_limit_pause",
     "retry_after_seconds",
     "schema_error",
+    "strike_out",
 ]
 
 json_loads: Callable[[bytes], Any] = json.loads
@@ -172,8 +173,13 @@ def error_from_response(
     )
 
 
+def strike_out(body: bytes, secret: str) -> bytes:
+    """Return `body` with `secret` struck out, for an error: a server may echo the key."""
+    return body.replace(secret.encode(), b"<redacted>") if secret else body
+
+
 def decipher_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
+    status: int, headers: Mapping[str, str], body: bytes, *, request: str = "", secret: str = ""
 ) -> Any:
     """Return a response's decoded JSON, or raise the matching error.
 
@@ -183,6 +189,7 @@ def decipher_response(
         body: The raw body.
         request: What was asked (``"GET /sim_cards (page 3)"``, say), to start an
             error's message.
+        secret: Struck out of an error's body and message (the API key).
 
     Returns:
         The decoded JSON of a 2xx body.
@@ -192,24 +199,30 @@ def decipher_response(
         APIResponseValidationError: A 2xx body that is not JSON.
     """
     if not 200 <= status < 300:
-        raise error_from_response(status, headers, body, request=request)
+        raise error_from_response(status, headers, strike_out(body, secret), request=request)
     try:
         return json_loads(body)
     except ValueError as exc:
-        snippet = body[:80].decode("utf-8", "replace")
-        raise APIResponseValidationError(
-            _about(request, f"HTTP {status} body is not valid JSON ({exc}): {snippet!r}"),
-            status=status,
-            body=body,
-        ) from None
+        reason = str(exc)
+    # Raised out here: the parser's exception, as __context__, would carry the body.
+    body = strike_out(body, secret)
+    snippet = body[:80].decode("utf-8", "replace")
+    if secret:
+        reason = reason.replace(secret, "<redacted>")
+    raise APIResponseValidationError(
+        _about(request, f"HTTP {status} body is not valid JSON ({reason}): {snippet!r}"),
+        status=status,
+        body=body,
+    )
 
 
 def schema_error(
-    status: int, body: bytes, error: ModelError, *, request: str = ""
+    status: int, body: bytes, error: ModelError, *, request: str = "", secret: str = ""
 ) -> APIResponseValidationError:
     """Return the error for a 2xx body whose JSON does not fit the models."""
+    reason = str(error).replace(secret, "<redacted>") if secret else str(error)
     return APIResponseValidationError(
-        _about(request, f"HTTP {status} body does not match the API's schema: {error}"),
+        _about(request, f"HTTP {status} body does not match the API's schema: {reason}"),
         status=status,
-        body=body,
+        body=strike_out(body, secret),
     )

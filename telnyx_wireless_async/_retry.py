@@ -2,21 +2,22 @@
 
 What is retried: connection errors and timeouts, the statuses 408, 429 and 5xx, and
 a success whose body cannot be read (cut short or not the documented JSON, as a
-faulty proxy may send it). Every other 4xx means the request itself is wrong and is
-never retried.
+faulty proxy may send it), unless it is over the session's size cap. Every other
+4xx means the request itself is wrong and is never retried.
 
 How long we wait: exponential backoff with full jitter (a random delay between 0
 and ``initial_delay * 2**n``, capped at ``max_delay``), unless the server said how
 long to wait (``Retry-After`` or ``x-ratelimit-reset``): then exactly that, capped
-at ``max_server_delay``. Retries stop after ``max_attempts`` tries in all or once
-``max_time`` seconds have passed since the first, whichever comes first; the last
-error is then raised.
+at ``max_server_delay``. Retries stop after ``max_attempts`` tries in all, or when
+the next try would start ``max_time`` seconds or more after the first (on the
+monotonic clock), whichever comes first; the last error is then raised at once.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import TypeVar, cast
 
@@ -29,6 +30,7 @@ from telnyx_wireless_async.errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    ResponseTooLargeError,
     TelnyxError,
 )
 
@@ -79,7 +81,9 @@ class RetryPolicy:
 
     Attributes:
         max_attempts: Tries in all, the first included; 1 turns retries off.
-        max_time: Seconds after the first try past which no retry starts.
+        max_time: Seconds after the first try past which no retry, and no wait for
+            the rate limit, starts: a call ends within ``max_time`` plus one
+            attempt's ``timeout``.
         initial_delay: Upper bound of the first backoff delay, in seconds.
         max_delay: Upper bound of any backoff delay, in seconds.
         max_server_delay: The longest ``Retry-After`` or ``x-ratelimit-reset`` honoured;
@@ -118,6 +122,8 @@ class RetryPolicy:
 
 def is_retryable(error: BaseException) -> bool:
     """Tell whether `error` is worth another try of the same request."""
+    if isinstance(error, ResponseTooLargeError):
+        return False  # the same request would bring the same body
     if isinstance(error, APIConnectionError | APIResponseValidationError):
         return True
     if isinstance(error, APIStatusError):
@@ -125,35 +131,77 @@ def is_retryable(error: BaseException) -> bool:
     return False
 
 
-def _waits(policy: RetryPolicy) -> Generator[float, TelnyxError, None]:
-    """Backoff wait generator: backoff sends in each exception and sleeps what we yield."""
-    error = yield  # type: ignore[misc]  # primed by backoff with send(None)
-    attempt = 1
-    while True:
-        delay = policy.delay(attempt, error)
-        logger.info("retrying after %s (attempt %d) in %.2f s", error, attempt, delay)
-        if policy.on_retry is not None:
-            policy.on_retry(RetryEvent(attempt=attempt, delay=delay, error=error))
-        attempt += 1
-        error = yield delay if policy.wait else 0.0
+class _Retrying:
+    """One call's retry decisions: backoff counts the tries, this keeps the deadline.
+
+    backoff measures ``max_time`` with the wall clock and only before an attempt, so a
+    retry could start past it and a long server delay could hold the call far beyond
+    it. Here the decision is taken in `gives_up`, on the monotonic `clock`: a retry
+    whose wait would end at or past the deadline is not made, and the last error is
+    raised at once. The wait generator then hands backoff the delay decided there.
+    """
+
+    def __init__(self, policy: RetryPolicy, clock: Callable[[], float]) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.deadline = clock() + policy.max_time
+        self.attempt = 0
+        self.delay = 0.0
+
+    def gives_up(self, error: Exception) -> bool:
+        if not isinstance(error, TelnyxError) or not is_retryable(error):
+            return True
+        self.delay = self.policy.delay(self.attempt, error)
+        waited = self.delay if self.policy.wait else 0.0
+        if self.clock() + waited >= self.deadline:
+            logger.info(
+                "giving up after %s (attempt %d): a retry would start past max_time (%s s)",
+                error,
+                self.attempt,
+                self.policy.max_time,
+            )
+            return True
+        return False
+
+    def waits(self) -> Generator[float, TelnyxError, None]:
+        """Backoff's wait generator: it sends in each error and sleeps what we yield."""
+        error = yield  # type: ignore[misc]  # primed by backoff with send(None)
+        while True:
+            policy = self.policy
+            logger.info("retrying after %s (attempt %d) in %.2f s", error, self.attempt, self.delay)
+            if policy.on_retry is not None:
+                policy.on_retry(RetryEvent(attempt=self.attempt, delay=self.delay, error=error))
+            error = yield self.delay if policy.wait else 0.0
 
 
-async def call_with_retries(policy: RetryPolicy, send: Callable[[], Awaitable[T]]) -> T:
-    """Await ``send()``, retrying it under `policy`; the last error is raised."""
+async def call_with_retries(
+    policy: RetryPolicy,
+    send: Callable[[float], Awaitable[T]],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """Await ``send(deadline)``, retrying it under `policy`; the last error is raised.
+
+    `deadline` is the `clock` reading ``policy.max_time`` after the call began: no
+    retry starts at or past it, and `send` must not start waiting (for the rate
+    limit, say) past it either. So a call ends within ``max_time`` plus one
+    attempt's timeout.
+    """
+    retrying = _Retrying(policy, clock)
 
     # backoff picks its async path only for a coroutine function, so wrap `send` in one.
     async def attempt() -> T:
-        return await send()
+        retrying.attempt += 1
+        return await send(retrying.deadline)
 
-    retrying = backoff.on_exception(
+    wrapped = backoff.on_exception(
         # backoff's stubs type wait generators as receiving None; ours receives the error.
-        cast("Callable[..., Generator[float, None, None]]", _waits),
+        cast("Callable[..., Generator[float, None, None]]", retrying.waits),
         TelnyxError,
         max_tries=policy.max_attempts,
-        max_time=policy.max_time,
-        giveup=lambda error: not is_retryable(error),
+        max_time=None,  # measured by `retrying` on the monotonic clock instead
+        giveup=retrying.gives_up,
         jitter=None,  # full jitter is applied in RetryPolicy.delay, never to a server's hint
         logger=None,
-        policy=policy,
     )(attempt)
-    return await retrying()
+    return await wrapped()

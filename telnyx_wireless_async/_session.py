@@ -19,8 +19,13 @@ from telnyx_wireless_async._http import (
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
-from telnyx_wireless_async._validation import check_seconds
-from telnyx_wireless_async.errors import APIConnectionError, APITimeoutError
+from telnyx_wireless_async._validation import check_int_range, check_seconds
+from telnyx_wireless_async.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    RateLimitError,
+    ResponseTooLargeError,
+)
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
 if TYPE_CHECKING:
@@ -29,11 +34,15 @@ if TYPE_CHECKING:
     import aiohttp
     from multidict import CIMultiDictProxy
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncSession"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RESPONSE_SIZE", "AsyncSession", "check_base_url"]
 
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
+
+# A 250-card page is about 200 KB of JSON; a body a hundred times larger than the
+# largest the API sends is a fault, or an attack (a small gzip body that inflates to GBs).
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 
 
 class _State(enum.Enum):
@@ -60,7 +69,10 @@ class AsyncSession:
         timeout: Seconds one request (one attempt) may take in all.
         retry: How failed requests are retried.
         http_session: An aiohttp session to borrow instead of creating one; it is not
-            closed by this session.
+            closed by this session. Its ``raise_for_status`` is overridden and redirects
+            are never followed, whatever its settings.
+        max_response_size: The most bytes a response body may hold once decoded
+            (32 MiB by default); a larger one raises `ResponseTooLargeError`.
 
     Raises:
         ValueError: No API key was given or found, or an argument is out of range.
@@ -75,6 +87,7 @@ class AsyncSession:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         http_session: aiohttp.ClientSession | None = None,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("TELNYX_API_KEY", "")
         if not isinstance(key, str):
@@ -82,19 +95,16 @@ class AsyncSession:
         key = key.strip()
         if not key:
             raise ValueError("no API key: pass api_key=... or set TELNYX_API_KEY")
-        if any(c in key for c in "\r\n"):
+        if not all("!" <= c <= "~" for c in key):
             # Named without its value: the key must never reach a message.
-            raise ValueError("api_key contains a line break")
-        url = base_url or os.environ.get("TELNYX_BASE_URL") or DEFAULT_BASE_URL
-        parsed = urlsplit(url)
-        if "@" in parsed.netloc:
-            # The API key authenticates; and the URL shows up in messages and reprs.
-            without = parsed._replace(netloc=parsed.netloc.rpartition("@")[2]).geturl()
             raise ValueError(
-                f"base_url must not carry credentials: {without} (the API key authenticates)"
+                "api_key holds a character that cannot go in an HTTP header: a control"
+                " character, a space or a non-ASCII character"
             )
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+        url = base_url or os.environ.get("TELNYX_BASE_URL") or DEFAULT_BASE_URL
+        check_base_url(url)
+        check_seconds("timeout", timeout)
+        check_int_range("max_response_size", max_response_size, low=1024)
         check_seconds("timeout", timeout)
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a RetryPolicy, got {retry!r}")
@@ -106,7 +116,9 @@ class AsyncSession:
                     f"http_session must be an aiohttp.ClientSession, got {http_session!r}"
                 )
 
+        self._key = key  # only to strip it from error messages; never shown
         self._headers = build_headers(key)
+        self._max_response_size = max_response_size
         self._base_url = url.rstrip("/")
         self._timeout = float(timeout)
         self._retry = retry if retry is not None else RetryPolicy()
@@ -211,47 +223,26 @@ class AsyncSession:
             TelnyxError: The request failed after its retries (a subclass says how).
             RuntimeError: The session is closed.
         """
-        import aiohttp  # already imported by _open; a lookup, not an import, from here on
-
         http = self._open()
         url = self._base_url + path
         policy = retry or self._retry
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
         asked = f"{method} {path}" + (f" ({label})" if label else "")  # starts every message
 
-        async def exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
-            try:
-                async with http.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    headers=self._headers,
-                    timeout=timeout,
-                ) as response:
-                    return response.status, response.headers, await response.read()
-            except aiohttp.ConnectionTimeoutError as exc:
-                raise APITimeoutError(
-                    f"{asked}: connecting timed out after {self._timeout} s",
-                    request_sent=False,
-                ) from exc
-            except TimeoutError as exc:
-                raise APITimeoutError(f"{asked} timed out after {self._timeout} s") from exc
-            except aiohttp.ClientConnectorError as exc:
-                raise APIConnectionError(
-                    f"{asked}: could not connect: {exc}", request_sent=False
-                ) from exc
-            except aiohttp.ClientError as exc:
-                raise APIConnectionError(f"{asked} failed: {exc!r}") from exc
-
-        async def paced_exchange() -> tuple[int, CIMultiDictProxy[str], bytes]:
+        async def paced_exchange(deadline: float) -> tuple[int, CIMultiDictProxy[str], bytes]:
             if not policy.wait:
-                return await exchange()
-            await self._throttle.acquire()
+                return await self._exchange(http, method, url, params, json, asked)
+            if not await self._throttle.acquire(deadline=deadline):
+                held = self._throttle.remaining_pause
+                raise RateLimitError(
+                    f"{asked}: the API's rate limit holds requests back for another"
+                    f" {held:.1f} s, past the retry policy's max_time",
+                    status=429,
+                    retry_after=held,
+                )
             status: int | None = None
             headers: Mapping[str, str] = {}
             try:
-                status, headers, body = await exchange()
+                status, headers, body = await self._exchange(http, method, url, params, json, asked)
             finally:
                 pause = rate_limit_pause(status, headers) if status is not None else None
                 if pause is not None:
@@ -259,15 +250,137 @@ class AsyncSession:
                 self._throttle.release(headers, pause)
             return status, headers, body
 
-        async def send() -> T:
-            status, headers, body = await paced_exchange()
+        async def send(deadline: float) -> T:
+            status, headers, body = await paced_exchange(deadline)
             # One body decoded at a time: responses that arrive together would otherwise
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
-                payload = decipher_response(status, headers, body, request=asked)
+                secret = self._key
+                payload = decipher_response(status, headers, body, request=asked, secret=secret)
                 try:
                     return await parse(payload)
                 except ModelError as error:
-                    raise schema_error(status, body, error, request=asked) from error
+                    raise schema_error(status, body, error, request=asked, secret=secret) from None
 
         return await call_with_retries(policy, send)
+
+    async def _exchange(
+        self,
+        http: aiohttp.ClientSession,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        asked: str,
+    ) -> tuple[int, CIMultiDictProxy[str], bytes]:
+        """Send one attempt and read its whole answer; aiohttp's errors become ours.
+
+        aiohttp's exceptions carry the request, its headers and so the API key, in
+        their ``repr``: none is chained to ours or put in a message, which names the
+        class and what ``str`` says, with the key struck out in case the server
+        echoed it.
+        """
+        import aiohttp  # already imported by _open; a lookup, not an import, from here on
+
+        failure: APIConnectionError
+        try:
+            async with http.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=self._headers,
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                # Whatever a borrowed session says: a 4xx is an answer to decipher, and a
+                # redirect is never followed (a 303 would replay a POST as a GET, a 307
+                # would send it, key and all, to another origin).
+                raise_for_status=False,
+                allow_redirects=False,
+            ) as response:
+                body = await self._read_body(response, asked)
+                return response.status, response.headers, body
+        except aiohttp.ConnectionTimeoutError:
+            failure = APITimeoutError(
+                f"{asked}: connecting timed out after {self._timeout} s", request_sent=False
+            )
+        except TimeoutError:
+            failure = APITimeoutError(f"{asked} timed out after {self._timeout} s")
+        except aiohttp.ClientConnectorError as exc:
+            failure = APIConnectionError(
+                self._redact(f"{asked}: could not connect: {exc}"), request_sent=False
+            )
+        except aiohttp.ClientError as exc:
+            failure = APIConnectionError(self._redact(f"{asked} failed: {describe(exc)}"))
+        # Raised here, outside the except clauses, so that neither __cause__ nor
+        # __context__ holds aiohttp's exception.
+        raise failure
+
+    async def _read_body(self, response: aiohttp.ClientResponse, asked: str) -> bytes:
+        """Read a decoded body, refusing one over ``max_response_size``."""
+        limit = self._max_response_size
+        length = response.content_length
+        if length is not None and length > limit:
+            raise self._too_large(response.status, asked, f"says {length:,} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_any():
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(response.status, asked, f"holds over {size:,} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, status: int, asked: str, size: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"{asked}: HTTP {status} body {size} decoded, over max_response_size"
+            f" ({self._max_response_size:,} bytes)",
+            status=status,
+            body=b"",
+        )
+
+    def _redact(self, text: str) -> str:
+        """Strike the API key out of `text`: a server may echo it into an error."""
+        return text.replace(self._key, "<redacted>")
+
+
+def describe(exc: BaseException) -> str:
+    """Describe an aiohttp exception by its class and ``str``, never its ``repr``.
+
+    A `aiohttp.ClientResponseError`'s ``str`` names the URL, which is ours; its
+    ``repr`` holds the request's headers, the API key among them.
+    """
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientResponseError):
+        text = f"{exc.status}, {exc.message}" if exc.status else exc.message
+    else:
+        text = str(exc)
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
+
+
+def check_base_url(url: object) -> None:
+    """Refuse a base URL that cannot be the root of an HTTP API, before any request.
+
+    Raises:
+        ValueError: It carries credentials, control characters or spaces, a query or
+            a fragment, is not http(s), or names no host or a bad port.
+    """
+    if not isinstance(url, str):
+        raise TypeError(f"base_url must be a str, not {type(url).__name__}")
+    if "@" in url:
+        # Not echoed: whatever stands before the "@" may be a password.
+        raise ValueError(
+            "base_url must not carry credentials (it holds '@'); the API key authenticates"
+        )
+    if any(c <= " " or c == "\x7f" for c in url):
+        raise ValueError(f"base_url holds a control character or a space: {url!r}")
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"base_url must be an http(s) URL, got {url!r}")
+    try:
+        parsed.port  # noqa: B018  # urlsplit checks the port only when asked for it
+    except ValueError:
+        raise ValueError(f"base_url has a port out of range: {url!r}") from None
+    if parsed.query or parsed.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"base_url must have no query or fragment, got {url!r}")

@@ -20,6 +20,7 @@ Without those headers it does nothing.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable, Mapping
 
@@ -58,10 +59,20 @@ class Throttle:
         self._until = max(self._until, self._clock() + seconds)
         self._budget = 0
 
-    async def acquire(self) -> None:
-        """Wait until a request may start, and count it as in flight."""
+    async def acquire(self, *, deadline: float = math.inf) -> bool:
+        """Wait until a request may start, and count it as in flight.
+
+        Args:
+            deadline: A reading of the clock past which the request may not wait.
+
+        Returns:
+            True once the request may start; False, at once and without counting it,
+            when the current pause lasts to `deadline` or past it.
+        """
         while True:
             if (delay := self.remaining_pause) > 0:
+                if self._clock() + delay >= deadline:
+                    return False
                 await asyncio.sleep(delay)
                 continue
             if self._until:
@@ -75,7 +86,7 @@ class Throttle:
                 if self._budget is not None:
                     self._budget -= 1
                 self._in_flight += 1
-                return
+                return True
             if self._changed is None or self._changed.is_set():
                 self._changed = asyncio.Event()
             await self._changed.wait()

@@ -6,6 +6,7 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
     ├── APIConnectionError            no usable HTTP response (refused, reset, dropped)
     │   └── APITimeoutError           the request took longer than the session timeout
     ├── APIResponseValidationError    a 2xx body that is not the JSON the API documents
+    │   └── ResponseTooLargeError     a body over the session's size cap (not retried)
     ├── PaginationError               pages that contradict each other (a lying meta)
     ├── RegistrationError             raised by RegistrationResult.raise_for_failures()
     └── APIStatusError                the server answered with a non-2xx status
@@ -42,6 +43,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RegistrationError",
+    "ResponseTooLargeError",
     "TelnyxError",
     "UnprocessableEntityError",
 ]
@@ -95,12 +97,20 @@ class APIResponseValidationError(TelnyxError):
         self.body = body
 
 
+class ResponseTooLargeError(APIResponseValidationError):
+    """A response body, once decoded, is larger than the session's ``max_response_size``.
+
+    The body is not kept (`body` is empty), and the request is not retried: the
+    same request would most likely bring the same body.
+    """
+
+
 class PaginationError(TelnyxError):
     """The server's pages contradict each other, so walking them cannot be trusted."""
 
 
 class RegistrationError(TelnyxError):
-    """Some registration codes failed or have no known outcome.
+    """Some registration codes failed, have no known outcome, or may predate the call.
 
     Attributes:
         result: The whole ledger, registered codes included.
@@ -109,10 +119,16 @@ class RegistrationError(TelnyxError):
     def __init__(self, result: RegistrationResult) -> None:
         unique = len(result.registered_codes) + len(result.failed) + len(result.unknown)
         parts = [f"{len(result.failed)} failed", f"{len(result.unknown)} unknown"]
+        on_retry = result.already_registered_on_retry
+        if on_retry:
+            parts.append(
+                f"{len(on_retry)} found already registered on a retry (by this call, or before it)"
+            )
         examples = [f"{f.registration_code} ({f.error.title})" for f in result.failed[:3]]
         examples += [f"{u.registration_code} ({u.reason})" for u in result.unknown[:3]]
+        examples += [f"{code} (already registered on a retry)" for code in on_retry[:3]]
         super().__init__(
-            f"{' and '.join(parts)} of {unique} registration codes; e.g. {', '.join(examples)}"
+            f"{', '.join(parts)} of {unique} registration codes; e.g. {', '.join(examples)}"
         )
         self.result = result
 

@@ -1,0 +1,270 @@
+"""The API key never leaks: not in a message, a log, a traceback or a file, whatever fails.
+
+Each fault is served by a raw TCP server on 127.0.0.1 that answers page requests well
+(so the command line gets past its first check) and breaks the register request in one
+of the ways aiohttp can fail on. Some of them echo the request's ``Authorization`` header
+back, as a hostile server may.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import pickle
+import sys
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from telnyx_wireless_async import (
+    APIConnectionError,
+    AsyncSession,
+    AuthenticationError,
+    RegistrationError,
+    RegistrationLedger,
+    RetryPolicy,
+    TelnyxError,
+)
+from telnyx_wireless_async.testing import registration_code
+
+from .conftest import API_KEY
+
+PAGE = {
+    "data": [],
+    "meta": {"page_number": 1, "page_size": 1, "total_pages": 1, "total_results": 0},
+}
+
+
+def _response(status: str, headers: list[str], body: bytes = b"") -> bytes:
+    head = "\r\n".join([f"HTTP/1.1 {status}", *headers, ""]) + "\r\n"
+    return head.encode("latin-1") + body
+
+
+def _faults(auth: str) -> dict[str, bytes | None]:
+    """Raw answers to a register request, by name; None closes the connection unanswered."""
+    echo = auth.encode("latin-1")
+    return {
+        "bad status line": b"HTTP/1.1 2x0 " + echo + b"\r\n\r\n",
+        "garbage": b"\x00\x01 " + echo + b"\r\n\r\n",
+        "header over 8 KB": _response("200 OK", ["X-Big: " + "a" * 9000 + auth]),
+        "invalid header name": _response("200 OK", [f"Bad\x01Name: {auth}"]),
+        "redirect loop": _response(
+            "307 Temporary Redirect",
+            ["Location: /v2/actions/register/sim_cards", "Content-Length: 0"],
+        ),
+        "body cut short": _response("202 Accepted", ["Content-Length: 500"], b'{"data": ['),
+        "bad chunked encoding": _response(
+            "202 Accepted", ["Transfer-Encoding: chunked"], b"zz\r\n" + echo + b"\r\n"
+        ),
+        "bad gzip": _response(
+            "202 Accepted",
+            ["Content-Encoding: gzip", "Content-Length: 20"],
+            echo[:20].ljust(20, b"x"),
+        ),
+        "key echoed in a 500 body": _response(
+            "500 Oops", ["Content-Type: text/plain", f"Content-Length: {len(echo)}"], echo
+        ),
+        "key echoed in a 2xx body": _response(
+            "202 Accepted", [f"Content-Length: {len(echo) + 2}"], b"<" + echo + b">"
+        ),
+        "dropped": None,
+    }
+
+
+FAULTS = sorted(_faults("Bearer x"))
+
+
+class RawServer:
+    """Answers GET /v2/sim_cards with an empty page and everything else with `answer`."""
+
+    def __init__(self, answer: Callable[[str], bytes | None]) -> None:
+        self.answer = answer
+        self.auth_seen: list[str] = []
+        self.server: asyncio.Server | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        port = self.server.sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/v2"
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+                length = int(headers.get("Content-Length", "0"))
+                if length:
+                    await reader.readexactly(length)
+                auth = headers.get("Authorization", "")
+                self.auth_seen.append(auth)
+                if lines[0].startswith("GET /v2/sim_cards"):
+                    body = json.dumps(PAGE).encode()
+                    writer.write(
+                        _response(
+                            "200 OK",
+                            ["Content-Type: application/json", f"Content-Length: {len(body)}"],
+                            body,
+                        )
+                    )
+                    await writer.drain()
+                    continue
+                raw = self.answer(auth)
+                if raw is not None:
+                    writer.write(raw)
+                    await writer.drain()
+                break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def raw_server() -> AsyncIterator[
+    Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]]
+]:
+    servers: list[RawServer] = []
+
+    async def start(answer: Callable[[str], bytes | None]) -> RawServer:
+        raw = RawServer(answer)
+        raw.server = await asyncio.start_server(raw.handle, "127.0.0.1", 0)
+        servers.append(raw)
+        return raw
+
+    yield start
+    for raw in servers:
+        assert raw.server is not None
+        raw.server.close()
+        await raw.server.wait_closed()
+
+
+def everything_said_about(error: BaseException) -> str:
+    """Every text a user or a log could show of `error`: str, repr, traceback, chain, pickle."""
+    texts = [str(error), repr(error), "".join(traceback.format_exception(error))]
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        texts += [str(link), repr(link), repr(getattr(link, "__dict__", {}))]
+        link = link.__cause__ or link.__context__
+    texts.append(repr(pickle.loads(pickle.dumps(error)).__dict__))
+    return "\n".join(texts)
+
+
+def assert_no_key(text: str) -> None:
+    assert API_KEY not in text
+    assert API_KEY[4:16] not in text  # no part of it either, however it was cut
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_no_transport_failure_leaks_the_key_from_register(
+    fault: str,
+    raw_server: Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    raw = await raw_server(lambda auth: _faults(auth)[fault])
+    policy = RetryPolicy(wait=False, max_attempts=2)
+    codes = [registration_code(i) for i in range(3)]
+    ledger = RegistrationLedger()
+    stopped: list[BaseException] = []
+    async with AsyncSession(API_KEY, base_url=raw.base_url, retry=policy, timeout=5) as session:
+        try:
+            await session.sim_cards.register(codes, ledger=ledger)
+        except TelnyxError as error:  # a request refused as a whole stops the call
+            stopped.append(error)
+        with pytest.raises(TelnyxError) as raised:
+            await session.request("POST", "/actions/register/sim_cards", parse=_keep, json={})
+    assert f"Bearer {API_KEY}" in raw.auth_seen  # the key went out, so it could come back
+    result = ledger.result()
+    assert not result.ok
+    with pytest.raises(RegistrationError) as failures:
+        result.raise_for_failures()
+    texts = [
+        *(everything_said_about(error) for error in stopped),
+        everything_said_about(raised.value),
+        everything_said_about(failures.value),
+        repr(result),
+        repr([u.reason for u in result.unknown]),
+        repr([f.error for f in result.failed]),
+        *(logging.Formatter().format(record) for record in caplog.records),
+    ]
+    for text in texts:
+        assert_no_key(text)
+
+
+async def _keep(payload: object) -> object:
+    return payload
+
+
+async def test_a_borrowed_session_that_raises_for_status_leaks_nothing_and_gets_a_401(
+    raw_server: Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = b'{"errors": [{"code": "10009", "title": "Authentication failed"}]}'
+    answer = _response("401 Unauthorized", [f"Content-Length: {len(body)}"], body)
+    raw = await raw_server(lambda auth: answer)
+    async with (
+        aiohttp.ClientSession(raise_for_status=True) as http,
+        AsyncSession(
+            API_KEY, base_url=raw.base_url, http_session=http, retry=RetryPolicy(wait=False)
+        ) as session,
+    ):
+        with pytest.raises(AuthenticationError) as raised:
+            await session.request("POST", "/actions/register/sim_cards", parse=_keep, json={})
+    assert len(raw.auth_seen) == 1  # a 401 is not retried, as a connection error would be
+    assert_no_key(everything_said_about(raised.value))
+    assert_no_key(caplog.text)
+
+
+async def test_a_refused_connection_says_so_without_the_key() -> None:
+    async with AsyncSession(
+        API_KEY, base_url="http://127.0.0.1:9/v2", retry=RetryPolicy(wait=False)
+    ) as session:
+        with pytest.raises(APIConnectionError) as raised:
+            await session.sim_cards.list()
+    assert raised.value.request_sent is False
+    assert_no_key(everything_said_about(raised.value))
+
+
+@pytest.mark.parametrize(
+    "fault", ["bad status line", "header over 8 KB", "key echoed in a 500 body"]
+)
+async def test_the_command_line_leaks_the_key_nowhere(
+    fault: str,
+    raw_server: Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]],
+    tmp_path: Path,
+) -> None:
+    raw = await raw_server(lambda auth: _faults(auth)[fault])
+    codes = tmp_path / "codes.txt"
+    codes.write_text("".join(f"{registration_code(i)}\n" for i in range(5)))
+    ledger = tmp_path / "ledger.jsonl"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "telnyx_wireless_async",
+        "--debug",
+        "--base-url",
+        raw.base_url,
+        "register",
+        str(codes),
+        "--ledger",
+        str(ledger),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={"TELNYX_API_KEY": API_KEY, "PATH": ""},
+    )
+    stdout, stderr = await process.communicate()
+    assert process.returncode != 0
+    assert f"Bearer {API_KEY}" in raw.auth_seen
+    assert_no_key(stdout.decode())
+    assert_no_key(stderr.decode())
+    assert ledger.exists()
+    assert_no_key(ledger.read_text())
