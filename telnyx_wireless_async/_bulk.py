@@ -9,19 +9,27 @@ Retry policy for a register request (a POST that is not idempotent):
   refuses to register a code twice, so a retry cannot double-register), and in the
   answer to such a retry an "already registered" error is most likely our own lost
   success: those codes count as registered, listed apart in
-  ``already_registered_on_retry``, never as failures.
+  ``already_registered_on_retry``, never as failures. Once an attempt may have been
+  processed, no later answer makes a code failed unless it names that code for
+  another reason: a refusal of the retry as a whole (a 401, say) leaves the codes
+  unknown.
 - A request that fails for good leaves its codes unknown; a 4xx other than those
   above means the API refused the request: its codes fail with its error. When none
   of its errors points at a code (a bad key, a group that does not exist), every
   other request would be refused alike: no further chunk is sent, the chunks in
   flight finish, and the call raises that error.
+- A redirect is not followed (the request would be replayed elsewhere, or as a
+  GET): its codes are unknown, and the call stops as for a refusal.
+- When a chunk gets no HTTP answer at any attempt (refused or timed out connections)
+  before any chunk was answered, the API cannot be reached: the call stops likewise
+  and raises that `APIConnectionError`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import attrs
 
@@ -31,6 +39,7 @@ from telnyx_wireless_async._registration import (
     merge_results,
     refuses_whole_request,
     settle_after_ambiguous_retry,
+    settle_refused_retry,
 )
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy, is_retryable
 from telnyx_wireless_async.errors import APIConnectionError, APIStatusError, TelnyxError
@@ -62,30 +71,44 @@ def may_have_been_processed(error: TelnyxError) -> bool:
 
 async def register_chunk(
     post: PostChunk, chunk: Sequence[str], policy: RetryPolicy
-) -> tuple[RegistrationResult, APIStatusError | None]:
+) -> tuple[RegistrationResult, TelnyxError | None]:
     """Send one chunk under `policy` and account for each of its codes.
 
     A `TelnyxError` never escapes: it becomes failed or unknown codes.
 
     Returns:
-        The chunk's outcome, and the API's error if it refused the request as a whole.
+        The chunk's outcome, and an error that should stop the call: the API's
+        refusal of the request as a whole, or the `APIConnectionError` of a chunk
+        that got no HTTP answer at any attempt.
     """
-    ambiguous = False
+    ambiguous = False  # some attempt may have been processed
+    answered = False  # some attempt got an HTTP answer
 
     def note(event: RetryEvent) -> None:
-        nonlocal ambiguous
+        nonlocal ambiguous, answered
         ambiguous = ambiguous or may_have_been_processed(event.error)
+        answered = answered or not isinstance(event.error, APIConnectionError)
         if policy.on_retry is not None:
             policy.on_retry(event)
 
     try:
         result = await post(chunk, attrs.evolve(policy, on_retry=note))
     except APIStatusError as error:
+        whole = error if refuses_whole_request(error.errors, len(chunk)) else None
         if is_retryable(error):
             return all_unknown(chunk, f"the request failed after its retries: {error}"), None
+        if error.status < 400:
+            reason = f"the API answered with a redirect, which is not followed: {error}"
+            return all_unknown(chunk, reason), whole
+        if ambiguous:
+            # An earlier attempt may have registered the codes: this refusal cannot make
+            # them failures, unless it names a code for another reason.
+            return settle_refused_retry(chunk, error), whole
         fallback = ErrorDetail(code=str(error.status), title=str(error))
-        whole = refuses_whole_request(error.errors, len(chunk))
-        return all_failed(chunk, error.errors, fallback), error if whole else None
+        return all_failed(chunk, error.errors, fallback), whole
+    except APIConnectionError as error:
+        unknown = all_unknown(chunk, f"the request failed after its retries: {error}")
+        return unknown, None if answered else error
     except TelnyxError as error:
         return all_unknown(chunk, f"the request failed after its retries: {error}"), None
     return (settle_after_ambiguous_retry(result) if ambiguous else result), None
@@ -106,7 +129,7 @@ class RegistrationLedger:
     """
 
     def __init__(self) -> None:
-        self._codes: list[str] = []
+        self._codes: dict[str, int] = {}  # unique code -> its place in the codes given
         self._duplicates: list[str] = []
         self._done: list[RegistrationResult] = []
         self._settled: set[str] = set()
@@ -125,11 +148,11 @@ class RegistrationLedger:
         """How many codes have a recorded outcome."""
         return len(self._settled)
 
-    def start(self, codes: Sequence[str], duplicates: Sequence[str]) -> None:
-        """Begin a call with these unique codes."""
+    def start(self, codes: Mapping[str, int], duplicates: Sequence[str]) -> None:
+        """Begin a call with these unique codes, each mapped to its place in the codes given."""
         if self._codes:
             raise RuntimeError("a RegistrationLedger records one register call only")
-        self._codes = list(codes)
+        self._codes = dict(codes)
         self._duplicates = list(duplicates)
 
     def mark_sent(self, chunk: Sequence[str]) -> None:
@@ -138,6 +161,12 @@ class RegistrationLedger:
 
     def record(self, chunk: Sequence[str], outcome: RegistrationResult) -> None:
         """Record the outcome of `chunk`."""
+        if outcome.failed:
+            place = self._codes.get
+            failed = tuple(
+                attrs.evolve(f, index=place(f.registration_code)) for f in outcome.failed
+            )
+            outcome = attrs.evolve(outcome, failed=failed)
         self._done.append(outcome)
         self._settled.update(chunk)
 
@@ -157,7 +186,7 @@ class RegistrationLedger:
 
 async def register_in_chunks(
     post: PostChunk,
-    codes: Sequence[str],
+    codes: Mapping[str, int],
     *,
     duplicates: Sequence[str],
     policy: RetryPolicy,
@@ -174,27 +203,50 @@ async def register_in_chunks(
     Raises:
         APIStatusError: The API refused a request as a whole; no further chunk was
             sent, and `ledger` holds the outcome of every chunk that was.
+        APIConnectionError: No request got an HTTP answer before a chunk failed for
+            good on connection errors alone (refused, timed out): the API cannot be
+            reached, so no further chunk was sent.
     """
     ledger.start(codes, duplicates)
-    chunks = iter([codes[i : i + chunk_size] for i in range(0, len(codes), chunk_size)])
-    refusal: APIStatusError | None = None
+    unique = list(codes)
+    chunks = iter([unique[i : i + chunk_size] for i in range(0, len(unique), chunk_size)])
+    stop: TelnyxError | None = None
+    answered = False  # some chunk got an HTTP answer: the API can be reached
+    progress_failures = 0
 
     async def worker() -> None:
-        nonlocal refusal
+        nonlocal stop, answered
         # Workers share one iterator: taking the next chunk never awaits, so no two
         # workers can take the same one.
         for chunk in chunks:
-            if refusal is not None:
+            if stop is not None:
                 return
             ledger.mark_sent(chunk)
-            outcome, refused = await register_chunk(post, chunk, policy)
+            outcome, error = await register_chunk(post, chunk, policy)
             ledger.record(chunk, outcome)
-            refusal = refusal or refused
+            if isinstance(error, APIConnectionError):
+                # Unreachable at every attempt: stop, unless other chunks got through.
+                error = None if answered else error
+            else:
+                answered = True
+            stop = stop or error
             if on_progress is not None:
                 try:
                     on_progress(ledger.done, ledger.total)
-                except Exception:
-                    logger.exception("on_progress raised; the registration goes on")
+                except Exception as exc:
+                    progress_failed(exc)
+
+    def progress_failed(exc: Exception) -> None:
+        nonlocal progress_failures
+        progress_failures += 1
+        if progress_failures == 1:
+            logger.warning(
+                "on_progress raised; the registration goes on, and further errors of it"
+                " are logged without their traceback",
+                exc_info=exc,
+            )
+        else:
+            logger.debug("on_progress raised again: %r", exc)
 
     workers = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
     try:
@@ -203,6 +255,6 @@ async def register_in_chunks(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-    if refusal is not None:
-        raise refusal
+    if stop is not None:
+        raise stop
     return ledger.result()

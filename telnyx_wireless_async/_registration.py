@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from telnyx_wireless_async._serde import ModelError, structure_cards, structure_errors
+from telnyx_wireless_async.errors import APIStatusError
 from telnyx_wireless_async.models import (
     ErrorDetail,
     RegistrationFailure,
@@ -25,6 +26,7 @@ __all__ = [
     "points_at_a_code",
     "refuses_whole_request",
     "settle_after_ambiguous_retry",
+    "settle_refused_retry",
 ]
 
 _POINTER = re.compile(r"/registration_codes/(\d+)")
@@ -61,6 +63,10 @@ def account_for_codes(codes: Sequence[str], payload: Any) -> RegistrationResult:
     """
     if not isinstance(payload, dict):
         raise ModelError(f"$: expected an object, got {type(payload).__name__}")
+    if isinstance(payload.get("meta"), dict) and "page_number" in payload["meta"]:
+        # A page of the listing (a redirect or a proxy's doing) would otherwise pass
+        # for registered cards.
+        raise ModelError("$.meta: a page of a listing, not the answer to a registration")
     cards = structure_cards(payload.get("data") or [])
     errors = structure_errors(payload.get("errors") or [])
 
@@ -149,6 +155,32 @@ def settle_after_ambiguous_retry(result: RegistrationResult) -> RegistrationResu
         registered_codes=result.registered_codes + moved,
         already_registered_on_retry=result.already_registered_on_retry + moved,
         failed=tuple(f for f in result.failed if not is_already_registered(f.error)),
+    )
+
+
+def settle_refused_retry(codes: Sequence[str], error: APIStatusError) -> RegistrationResult:
+    """Account for the codes of a request refused after an attempt that may have been processed.
+
+    The lost attempt may have registered any of them, so the refusal decides a code
+    only where an error points at it: "already registered" (most likely our lost
+    success) counts as registered, flagged as such; another reason is a failure. Every
+    other code is unknown.
+    """
+    pointed = {index: e for e in error.errors if (index := _code_index(e, len(codes))) is not None}
+    reason = f"an earlier attempt may have registered it, and the retry was refused: {error}"
+    registered = tuple(
+        c for i, c in enumerate(codes) if i in pointed and is_already_registered(pointed[i])
+    )
+    return RegistrationResult(
+        registered_codes=registered,
+        already_registered_on_retry=registered,
+        failed=tuple(
+            RegistrationFailure(registration_code=c, error=pointed[i])
+            for i, c in enumerate(codes)
+            if i in pointed and not is_already_registered(pointed[i])
+        ),
+        unknown=all_unknown((c for i, c in enumerate(codes) if i not in pointed), reason).unknown,
+        unattributed_errors=tuple(e for e in error.errors if _code_index(e, len(codes)) is None),
     )
 
 

@@ -115,8 +115,10 @@ def check_str_list(name: str, values: object, *, allow_empty: bool = True) -> li
     return checked
 
 
-def check_registration_codes(name: str, values: object) -> tuple[list[str], list[str]]:
-    """Return the unique codes in `values` in first-seen order, and those given twice or more.
+def check_registration_codes(name: str, values: object) -> tuple[dict[str, int], list[str]]:
+    """Return the unique codes in `values` and those given twice or more.
+
+    The unique codes map to the place each was first seen at, in first-seen order.
 
     Raises:
         TypeError: `values` is a str or not iterable, or holds something not a str.
@@ -125,7 +127,7 @@ def check_registration_codes(name: str, values: object) -> tuple[list[str], list
     items = _items(name, values, "registration code strings")
     if not items:
         raise ValueError(f"{name} must not be empty")
-    unique: dict[str, None] = {}
+    unique: dict[str, int] = {}
     duplicates: dict[str, None] = {}
     for i, code in enumerate(items):
         if not isinstance(code, str):
@@ -134,5 +136,5 @@ def check_registration_codes(name: str, values: object) -> tuple[list[str], list
             raise ValueError(f"{name}[{i}] must be 10 digits, got {code!r}")
         if code in unique:
             duplicates.setdefault(code)
-        unique.setdefault(code)
-    return list(unique), list(duplicates)
+        unique.setdefault(code, i)
+    return unique, list(duplicates)

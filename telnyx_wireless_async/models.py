@@ -249,10 +249,19 @@ class ErrorDetail:
 
 @frozen(kw_only=True)
 class RegistrationFailure:
-    """A registration code the API refused, and its error."""
+    """A registration code the API refused, and its error.
+
+    Attributes:
+        registration_code: The code.
+        error: The API's error. Its ``source.pointer`` (``/registration_codes/55``) is
+            the code's place in the request that carried it, one chunk of the call.
+        index: The code's place in the codes given to ``register`` (its first
+            occurrence), or None where the result was built from one response alone.
+    """
 
     registration_code: str
     error: ErrorDetail
+    index: int | None = None
 
 
 @frozen(kw_only=True)
@@ -314,11 +323,31 @@ class RegistrationResult:
 
     @property
     def ok(self) -> bool:
-        """True when every code was registered."""
-        return not self.failed and not self.unknown
+        """True when every code was registered by this call, as the API confirmed.
+
+        Codes in `already_registered_on_retry` make it False: they may have been
+        registered before the call, by anyone.
+        """
+        return not self.failed and not self.unknown and not self.already_registered_on_retry
+
+    def __repr__(self) -> str:
+        # Counts, not contents: the whole ledger of 10,000 codes is hundreds of KB.
+        counts = ", ".join(
+            f"{name}={len(getattr(self, name))}"
+            for name in (
+                "registered_codes",
+                "already_registered_on_retry",
+                "failed",
+                "unknown",
+                "duplicates",
+                "cards",
+                "unattributed_errors",
+            )
+        )
+        return f"<RegistrationResult {counts}>"
 
     def raise_for_failures(self) -> None:
-        """Raise one `RegistrationError` summarising the failed and unknown codes, if any."""
+        """Raise one `RegistrationError` summarising the codes that make `ok` False, if any."""
         if not self.ok:
             from telnyx_wireless_async.errors import RegistrationError
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import AsyncIterator
 
 import pytest
 
 from telnyx_wireless_async import (
     APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
     AsyncSession,
+    AuthenticationError,
+    RegistrationError,
     RegistrationLedger,
     RegistrationResult,
     RetryEvent,
@@ -18,9 +23,25 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault, FaultProfile, registration_code
 
-from .conftest import API_KEY, no_other_tasks
+from .conftest import API_KEY, no_other_tasks, raw_json
 
 REGISTER = "/v2/actions/register/sim_cards"
+
+
+@pytest.fixture
+async def unanswering_server() -> AsyncIterator[str]:
+    """An API root on 127.0.0.1 that accepts connections and never answers."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.read()  # until the client gives up and closes
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v2"
+    server.close()
+    await server.wait_closed()
 
 
 def corrupt(code: str) -> str:
@@ -226,3 +247,156 @@ async def test_ledger_records_one_call_only(session: AsyncSession) -> None:
     await session.sim_cards.register([registration_code(1)], ledger=ledger)
     with pytest.raises(RuntimeError, match="one register call"):
         await session.sim_cards.register([registration_code(2)], ledger=ledger)
+
+
+def heal_then(state: EmulatorState, fault: Fault) -> RetryPolicy:
+    """A policy whose first retry turns the fault profile off and scripts `fault` for it."""
+
+    def on_retry(event: RetryEvent) -> None:
+        if event.attempt == 1:
+            state.fault_profile = FaultProfile()
+            state.add_fault(fault)
+
+    return RetryPolicy(wait=False, on_retry=on_retry)
+
+
+def already_registered(index: int) -> dict[str, object]:
+    return {
+        "code": "10015",
+        "title": "Invalid registration code",
+        "detail": "The registration code is already registered.",
+        "source": {"pointer": f"/registration_codes/{index}"},
+    }
+
+
+async def test_a_422_on_a_retry_after_a_lost_success_fails_no_registered_code(
+    base_url: str, state: EmulatorState
+) -> None:
+    # Attempt 1 registers the five codes and its connection drops; the retry is refused
+    # as a whole with 422, four codes "already registered" and one for another reason.
+    codes = [registration_code(n) for n in range(5)]
+    other = {"code": "10016", "title": "Invalid", "detail": "Checksum mismatch.",
+             "source": {"pointer": "/registration_codes/4"}}  # fmt: skip
+    body = {"errors": [*(already_registered(i) for i in range(4)), other]}
+    state.fault_profile = FaultProfile(drop_after_rate=1.0)
+    policy = heal_then(state, Fault(status=422, path=REGISTER, body=body))
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        result = await session.sim_cards.register(codes)
+    assert_partition(result, codes)
+    assert result.already_registered_on_retry == tuple(codes[:4])
+    assert result.failed_codes == (codes[4],)  # the API named another reason for it
+    assert not result.ok
+
+
+async def test_a_401_on_a_retry_after_a_lost_success_leaves_codes_unknown(
+    base_url: str, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(5)]
+    state.fault_profile = FaultProfile(drop_after_rate=1.0)
+    policy = heal_then(state, Fault(status=401, path=REGISTER))
+    ledger = RegistrationLedger()
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(AuthenticationError):
+            await session.sim_cards.register(codes, ledger=ledger)
+    result = ledger.result()
+    assert_partition(result, codes)
+    assert result.failed == ()
+    assert result.unknown_codes == tuple(codes)
+    assert all("may have registered it" in u.reason for u in result.unknown)
+    assert sorted(state.registered_codes) == sorted(codes)  # they were, in fact
+
+
+async def test_codes_registered_before_the_call_are_not_ok_when_found_on_a_retry(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(5)]
+    await session.sim_cards.register(codes)
+    # A second call: its first attempt is dropped unanswered, so the retry's "already
+    # registered" may be its own lost success, or may predate it. It cannot be ok.
+    state.add_fault(Fault(drop_connection=True, path=REGISTER))
+    result = await session.sim_cards.register(codes)
+    assert sorted(result.already_registered_on_retry) == sorted(codes)
+    assert not result.ok
+    with pytest.raises(RegistrationError, match="5 found already registered on a retry"):
+        result.raise_for_failures()
+
+
+async def test_a_redirect_on_register_is_not_followed_and_registers_nothing(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # Followed, a 303 replays the POST as a GET of a listing page of 20 cards: 20 codes
+    # would pass for registered.
+    codes = [registration_code(n) for n in range(20)]
+    state.add_fault(Fault(status=303, path=REGISTER, headers={"Location": "/v2/sim_cards"}))
+    ledger = RegistrationLedger()
+    with pytest.raises(APIStatusError) as raised:
+        await session.sim_cards.register(codes, ledger=ledger)
+    assert raised.value.status == 303
+    assert [r.method for r in state.requests] == ["POST"]
+    result = ledger.result()
+    assert result.registered_codes == ()
+    assert result.unknown_codes == tuple(codes)
+
+
+async def test_a_listing_page_is_not_taken_for_a_registration_answer(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(20)]
+    page = (await session.request("GET", "/sim_cards", parse=raw_json)) | {}
+    state.add_fault(Fault(status=202, path=REGISTER, body=page, times=4))
+    result = await session.sim_cards.register(codes)
+    assert result.registered_codes == ()
+    assert result.unknown_codes == tuple(codes)
+
+
+async def test_an_api_that_never_answers_stops_the_call_after_the_first_chunks(
+    unanswering_server: str,
+) -> None:
+    codes = [registration_code(n) for n in range(40)]
+    ledger = RegistrationLedger()
+    policy = RetryPolicy(wait=False, max_attempts=2)
+    async with AsyncSession(
+        API_KEY, base_url=unanswering_server, retry=policy, timeout=0.2
+    ) as session:
+        with pytest.raises(APITimeoutError):
+            await session.sim_cards.register(codes, chunk_size=5, concurrency=2, ledger=ledger)
+    result = ledger.result()
+    assert_partition(result, codes)
+    assert len([u for u in result.unknown if u.sent]) <= 10  # the chunks in flight
+    assert len([u for u in result.unknown if not u.sent]) >= 30
+
+
+async def test_an_api_that_refuses_connections_stops_the_call_at_once() -> None:
+    codes = [registration_code(n) for n in range(40)]
+    ledger = RegistrationLedger()
+    policy = RetryPolicy(wait=False, max_attempts=2)
+    async with AsyncSession(API_KEY, base_url="http://127.0.0.1:9/v2", retry=policy) as session:
+        with pytest.raises(APIConnectionError) as raised:
+            await session.sim_cards.register(codes, chunk_size=5, concurrency=2, ledger=ledger)
+    assert raised.value.request_sent is False
+    result = ledger.result()
+    assert_partition(result, codes)
+    assert len([u for u in result.unknown if not u.sent]) >= 30
+
+
+async def test_failures_name_their_place_in_the_codes_given(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    codes = [registration_code(n) for n in range(600)]
+    codes[555] = corrupt(codes[555])
+    result = await session.sim_cards.register([codes[0], *codes], chunk_size=100)
+    (failure,) = result.failed
+    assert failure.registration_code == codes[555]
+    assert failure.index == 556  # the first code was given twice
+    assert failure.error.source is not None
+    assert failure.error.source.pointer == "/registration_codes/55"  # within its chunk
+
+
+async def test_the_repr_of_a_result_counts_instead_of_listing(session: AsyncSession) -> None:
+    codes = [registration_code(n) for n in range(300)]
+    result = await session.sim_cards.register([*codes, corrupt(registration_code(999))])
+    text = repr(result)
+    assert text == (
+        "<RegistrationResult registered_codes=300, already_registered_on_retry=0, failed=1,"
+        " unknown=0, duplicates=0, cards=300, unattributed_errors=0>"
+    )

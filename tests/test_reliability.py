@@ -20,6 +20,7 @@ from telnyx_wireless_async import (
     AsyncSession,
     InternalServerError,
     RateLimitError,
+    RegistrationLedger,
     RetryEvent,
     RetryPolicy,
     SimCard,
@@ -138,18 +139,25 @@ async def test_injected_server_error_is_typed_and_its_retry_after_honoured() -> 
 
 
 async def test_drop_before_processing_is_a_connection_error_and_registers_nothing() -> None:
+    ledger = RegistrationLedger()
     async with faulty_session(FaultProfile(drop_before_rate=1.0)) as (emu, telnyx):
-        result = await telnyx.sim_cards.register([registration_code(1)])
+        # No attempt got an answer: the API cannot be reached, so the call raises.
+        with pytest.raises(APIConnectionError):
+            await telnyx.sim_cards.register([registration_code(1)], ledger=ledger)
         assert emu.state.stats.registered_codes == frozenset()
+    result = ledger.result()
     assert result.unknown_codes == (registration_code(1),)
     assert "failed after its retries" in result.unknown[0].reason
 
 
 async def test_drop_after_processing_leaves_the_outcome_unknown_without_a_retry() -> None:
+    ledger = RegistrationLedger()
     async with faulty_session(FaultProfile(drop_after_rate=1.0)) as (emu, telnyx):
-        result = await telnyx.sim_cards.register([registration_code(2)])
+        with pytest.raises(APIConnectionError):
+            await telnyx.sim_cards.register([registration_code(2)], ledger=ledger)
         # The server did register it; with no answer and no retry, the SDK cannot know.
         assert emu.state.stats.registered_codes == {registration_code(2)}
+    result = ledger.result()
     assert result.unknown_codes == (registration_code(2),)
     assert result.registered_codes == ()
 

@@ -96,6 +96,15 @@ async def test_filter_tags_requires_every_tag(
     assert wire_query(state)["filter[tags]"] == ",".join(wanted)
 
 
+async def test_one_tag_may_be_given_as_a_str_as_one_status_may(
+    session: AsyncSession, state: EmulatorState, inventory: list[SimCard]
+) -> None:
+    tag = Counter(t for c in inventory for t in c.tags).most_common(1)[0][0]
+    expected = [c for c in inventory if tag in c.tags]
+    assert ids(await fetch_all(session, tags=tag)) == ids(expected)
+    assert wire_query(state)["filter[tags]"] == tag
+
+
 async def test_filter_iccid_is_a_partial_match(
     session: AsyncSession, inventory: list[SimCard]
 ) -> None:

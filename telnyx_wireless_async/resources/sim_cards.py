@@ -60,7 +60,7 @@ class SimCardFilters(TypedDict, total=False):
     """The filter and sort options shared by `SimCards.list`, `pages` and `stream`.
 
     Attributes:
-        tags: Only cards that carry all of these tags.
+        tags: Only cards that carry all of these tags (one str: that one tag).
         iccid: Only cards whose ICCID contains this string.
         msisdn: Only cards whose MSISDN matches this string.
         status: Only cards in any of these states (`SimCardStatusFilter` values).
@@ -69,7 +69,7 @@ class SimCardFilters(TypedDict, total=False):
         sort: A `SortOrder` value; ascending unless it starts with ``-``.
     """
 
-    tags: Iterable[str]
+    tags: str | Iterable[str]
     iccid: str
     msisdn: str
     status: str | Iterable[str]
@@ -92,6 +92,7 @@ def filter_params(**filters: Unpack[SimCardFilters]) -> dict[str, str]:
         raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
     params: dict[str, str] = {}
     if (tags := filters.get("tags")) is not None:
+        tags = [tags] if isinstance(tags, str) else tags  # one tag, as `status` takes one
         params["filter[tags]"] = ",".join(check_str_list("tags", tags, allow_empty=False))
     if (iccid := filters.get("iccid")) is not None:
         params["filter[iccid]"] = check_text("iccid", iccid)
@@ -211,7 +212,7 @@ class SimCards:
         registration_codes: Iterable[str],
         *,
         sim_card_group_id: str | UUID | None = None,
-        tags: Iterable[str] | None = None,
+        tags: str | Iterable[str] | None = None,
         status: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         concurrency: int = DEFAULT_CONCURRENCY,
@@ -232,7 +233,7 @@ class SimCards:
                 too), not one string. Duplicates are sent once and listed in
                 ``result.duplicates``.
             sim_card_group_id: Put the cards in this group instead of the default one.
-            tags: Tags to give the cards.
+            tags: Tags to give the cards (one str: that one tag).
             status: A `RegistrationStatus` to put the cards in (the API's default: enabled).
             chunk_size: Codes per request, 1 to 1,000 (default 250).
             concurrency: The most requests in flight at once, 1 to 64.
@@ -255,7 +256,7 @@ class SimCards:
         if sim_card_group_id is not None:
             body["sim_card_group_id"] = check_uuid("sim_card_group_id", sim_card_group_id)
         if tags is not None:
-            body["tags"] = check_str_list("tags", tags)
+            body["tags"] = check_str_list("tags", [tags] if isinstance(tags, str) else tags)
         if status is not None:
             body["status"] = check_enum("status", status, RegistrationStatus).value
         check_int_range("chunk_size", chunk_size, low=1, high=MAX_CHUNK_SIZE)
