@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from email.utils import formatdate
+from typing import Any
 
+import backoff._async
 import pytest
 
 from telnyx_wireless_async import (
     APIConnectionError,
     APIResponseValidationError,
+    APITimeoutError,
     AsyncSession,
     AuthenticationError,
     BadRequestError,
@@ -20,9 +23,11 @@ from telnyx_wireless_async import (
     RetryPolicy,
     UnprocessableEntityError,
 )
+from telnyx_wireless_async._retry import call_with_retries
+from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
-from .conftest import API_KEY
+from .conftest import API_KEY, FakeClock
 
 
 async def test_429_with_retry_after_is_retried_after_that_delay(
@@ -214,3 +219,98 @@ async def test_429_pauses_every_request_of_the_session(base_url: str, state: Emu
     assert [e.delay for e in events] == [0.3]
     assert held_back >= 0.2
     assert len(state.requests) == 3  # the 429, its retry, the second request: no second 429
+
+
+@pytest.fixture
+def backoff_sleeps_on(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """Make backoff's waits move the fake clock instead of the event loop's."""
+
+    class ClockedAsyncio:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(asyncio, name)
+
+        async def sleep(self, seconds: float) -> None:
+            clock.advance(seconds)
+
+    monkeypatch.setattr(backoff._async, "asyncio", ClockedAsyncio())
+    return clock
+
+
+async def test_no_attempt_starts_past_max_time_on_the_monotonic_clock(
+    backoff_sleeps_on: FakeClock,
+) -> None:
+    # Each attempt takes 1.5 s (its timeout); retries wait a random 0-1 s. With
+    # max_time = 2, a second attempt may start only before 2 s: the call ends by
+    # max_time plus one attempt's timeout, 3.5 s.
+    clock = backoff_sleeps_on
+    policy = RetryPolicy(max_time=2.0, initial_delay=1.0, max_delay=1.0, max_attempts=10)
+    starts: list[float] = []
+
+    async def send(deadline: float) -> None:
+        starts.append(clock())
+        clock.advance(1.5)
+        raise APITimeoutError("timed out")
+
+    for _ in range(50):  # the delay is random: it must never matter
+        starts.clear()
+        begin = clock()
+        with pytest.raises(APITimeoutError):
+            await call_with_retries(policy, send, clock=clock)
+        assert all(start - begin < 2.0 for start in starts)
+        assert clock() - begin <= 3.5
+        assert 1 <= len(starts) <= 2
+
+
+async def test_a_server_delay_past_max_time_ends_the_call_at_once(clock: FakeClock) -> None:
+    policy = RetryPolicy(max_time=2.0, max_server_delay=20.0)  # waits for real if retried
+    seen: list[float] = []
+
+    async def send(deadline: float) -> None:
+        seen.append(deadline)
+        raise RateLimitError("slow down", status=429, retry_after=3600.0)
+
+    with pytest.raises(RateLimitError):
+        await call_with_retries(policy, send, clock=clock)
+    assert seen == [clock() + 2.0]  # one attempt, told the deadline
+
+
+async def test_retries_go_on_while_within_max_time(clock: FakeClock) -> None:
+    policy = RetryPolicy(max_time=10.0, max_attempts=4, wait=False)
+    attempts = 0
+
+    async def send(deadline: float) -> str:
+        nonlocal attempts
+        attempts += 1
+        clock.advance(2.0)
+        if attempts < 4:
+            raise InternalServerError("HTTP 503", status=503)
+        return "done"
+
+    assert await call_with_retries(policy, send, clock=clock) == "done"
+    assert attempts == 4
+
+
+async def test_the_throttle_will_not_wait_past_the_deadline(clock: FakeClock) -> None:
+    throttle = Throttle(clock=clock)
+    throttle.pause(20.0)
+    assert await throttle.acquire(deadline=clock() + 2.0) is False  # returned at once
+    clock.advance(20.0)
+    assert await throttle.acquire(deadline=clock() + 2.0) is True
+
+
+async def test_a_rate_limit_pause_past_max_time_fails_the_request_instead_of_waiting(
+    base_url: str, state: EmulatorState
+) -> None:
+    # A 429 asks for 30 s; the session holds every request back for them. With
+    # max_time = 2, the next request fails at once rather than wait (a real wait here
+    # would hold the test 30 s).
+    state.add_fault(Fault(status=429, headers={"Retry-After": "30"}))
+    policy = RetryPolicy(max_time=2.0, max_attempts=1)
+    async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
+        with pytest.raises(RateLimitError):
+            await session.sim_cards.list()
+        with pytest.raises(RateLimitError, match="past the retry policy's max_time") as caught:
+            await session.sim_cards.list()
+    assert caught.value.retry_after is not None
+    assert 25 < caught.value.retry_after <= 30
+    assert len(state.requests) == 1

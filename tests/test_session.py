@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 import socket
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 import telnyx_wireless_async
 from telnyx_wireless_async import (
     APIConnectionError,
     APITimeoutError,
     AsyncSession,
+    ResponseTooLargeError,
+    RetryEvent,
     RetryPolicy,
+    UnprocessableEntityError,
 )
-from telnyx_wireless_async.testing import EmulatorState
+from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
 from .conftest import API_KEY
 
@@ -214,3 +221,90 @@ async def test_the_emulator_record_of_a_request_shows_no_key(
     assert API_KEY not in shown
     assert "'Authorization': '<redacted>'" in shown
     assert state.requests[0].headers["Authorization"] == f"Bearer {API_KEY}"  # kept for tests
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/v2\r\nX-Injected: 1",
+        "http://127.0.0.1/v2\n",
+        "http://127.0.0.1/ v2",
+        "http://127.0.0.1/v2?debug=1",
+        "http://127.0.0.1/v2?",
+        "http://127.0.0.1/v2#top",
+        "http://127.0.0.1:99999/v2",
+        "http://127.0.0.1:-1/v2",
+    ],
+)
+def test_a_base_url_that_would_fail_later_is_refused_at_construction(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        AsyncSession("k", base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://user:se/cret@127.0.0.1/v2",  # the '/' ends the authority early
+        "http://user:se#cret@127.0.0.1/v2",
+        "http://user:se?cret@127.0.0.1/v2",
+        "ftp://user:secret@127.0.0.1/v2",
+    ],
+)
+def test_a_password_in_a_refused_base_url_is_never_repeated(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url") as caught:
+        AsyncSession("k", base_url=url)
+    assert "cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("key", ["KEY\x00abc", "KEY\tabc", "KEY abc", "KEY\x7fabc", "KEYé"])
+def test_a_key_that_cannot_go_in_a_header_is_refused_without_being_repeated(key: str) -> None:
+    with pytest.raises(ValueError, match="api_key") as caught:
+        AsyncSession(key)
+    assert "abc" not in str(caught.value)
+
+
+async def test_a_borrowed_session_that_raises_for_status_still_accounts_for_a_422(
+    base_url: str, state: EmulatorState
+) -> None:
+    state.add_fault(Fault(status=422, path="/actions/register/sim_cards"))
+    codes = [registration_code(n) for n in range(3)]
+    async with (
+        aiohttp.ClientSession(raise_for_status=True) as http,
+        AsyncSession(API_KEY, base_url=base_url, http_session=http, retry=NO_RETRY) as session,
+    ):
+        with pytest.raises(UnprocessableEntityError):
+            await session.sim_cards.register(codes)
+    assert len(state.requests) == 1
+
+
+async def _gzip_bomb(request: web.Request) -> web.Response:
+    body = gzip.compress(b" " * (4 * 1024 * 1024), compresslevel=9)  # 4 MiB from ~4 KB
+    return web.Response(body=body, headers={"Content-Encoding": "gzip"}, status=200)
+
+
+async def _huge(request: web.Request) -> web.Response:
+    return web.Response(body=b"x" * 2_000_000, status=503)
+
+
+@pytest.mark.parametrize(("handler", "status"), [(_gzip_bomb, 200), (_huge, 503)])
+async def test_a_body_over_the_cap_is_refused_and_not_retried(
+    handler: Callable[[web.Request], Awaitable[web.Response]], status: int
+) -> None:
+    app = web.Application()
+    app.router.add_get("/v2/sim_cards", handler)
+    async with TestServer(app, host="127.0.0.1") as server:
+        base_url = str(server.make_url("/v2"))
+        events: list[RetryEvent] = []
+        policy = RetryPolicy(wait=False, on_retry=events.append)
+        async with AsyncSession(
+            API_KEY, base_url=base_url, retry=policy, max_response_size=1024 * 1024
+        ) as session:
+            with pytest.raises(ResponseTooLargeError, match="max_response_size") as caught:
+                await session.sim_cards.list()
+    assert caught.value.status == status
+    assert events == []  # not retried
+
+
+def test_a_tiny_response_cap_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_response_size"):
+        AsyncSession("k", max_response_size=10)
