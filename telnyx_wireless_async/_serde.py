@@ -123,9 +123,16 @@ def _member(known: Mapping[str, Any], value: Any) -> Any:
 
 
 def _list_check(kind: type) -> Callable[[Any], tuple[Any, ...]]:
-    """Return a check that turns a JSON array whose items are all of `kind` into a tuple."""
+    """Return a check that turns a JSON array whose items are all of `kind` into a tuple.
+
+    A null is an empty array: the API sends ``"tags": null`` for a card with no tags,
+    and one such card must not end a stream of 100,000. (A field where null means
+    something else, ``authorized_imeis``, is optional and never reaches the check.)
+    """
 
     def check(value: Any) -> tuple[Any, ...]:
+        if value is None:
+            return ()
         if type(value) is not list:
             raise TypeError(f"expected a list of {kind.__name__}, got {value!r:.40}")
         for item in value:

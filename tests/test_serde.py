@@ -111,6 +111,28 @@ async def test_data_that_is_no_array_is_one_error_not_one_per_character(
     assert "$.data[" not in str(caught.value)
 
 
+@pytest.mark.parametrize("field", ["tags", "resources_with_in_progress_actions"])
+async def test_a_null_array_on_one_card_is_empty_and_the_stream_goes_on(
+    session: AsyncSession, state: EmulatorState, field: str
+) -> None:
+    page = await session.request("GET", "/sim_cards?page[size]=3", parse=raw_json)
+    page["data"][1][field] = None
+    page["meta"] |= {"total_pages": 1, "total_results": 3}
+    state.add_fault(Fault(status=200, body=page))
+    cards = [card async for card in session.sim_cards.stream(page_size=3)]
+    assert len(cards) == 3
+    assert getattr(cards[1], field) == ()
+    for converter in (make_converter(), make_converter(fast=True), strict):
+        card = converter.structure(page["data"][1], SimCard)
+        assert getattr(card, field) == ()
+
+
+async def test_a_null_authorized_imeis_stays_null_not_empty(session: AsyncSession) -> None:
+    page = await session.request("GET", "/sim_cards?page[size]=1", parse=raw_json)
+    page["data"][0]["authorized_imeis"] = None
+    assert structure_page(page).data[0].authorized_imeis is None
+
+
 async def test_free_form_objects_are_read_only_and_cards_stay_hashable(
     session: AsyncSession, state: EmulatorState
 ) -> None:
