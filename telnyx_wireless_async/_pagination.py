@@ -7,9 +7,11 @@ consumer, so a slow consumer holds back the fetching: at most ``prefetch`` pages
 are in flight or waiting, whatever the size of the inventory.
 
 The server is not trusted blindly. Each page's meta must add up; each page must say it
-is the page asked for, hold no more cards than the page size, not be empty before
-the last page, and not repeat the page before it while the card count stands still;
-any of these raises `PaginationError`.
+is the page asked for, hold no more cards than the page size (checked before any card
+is built), and hold as many as its own meta implies: full pages before the last, the
+remainder on the last. A page that contradicts its meta is fetched again, once, and
+raises `PaginationError` if it still does; so does a page that repeats one of the
+recent pages while the card count stands still.
 
 The inventory may change during the walk: cards are registered while a report runs.
 Pages are numbered slices of the listing, so a card added (or removed) before a page's
@@ -34,11 +36,12 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
 
 from telnyx_wireless_async.errors import PaginationError
-from telnyx_wireless_async.models import SimCard, SimCardPage
+from telnyx_wireless_async.models import PageMeta, SimCard, SimCardPage
 
-__all__ = ["iter_cards", "iter_pages"]
+__all__ = ["expected_length", "iter_cards", "iter_pages", "refuse_oversized_page"]
 
 logger = logging.getLogger("telnyx_wireless_async")
 
@@ -57,6 +60,35 @@ def _check_counts(page: SimCardPage) -> None:
         )
 
 
+def expected_length(meta: PageMeta, number: int) -> int:
+    """Return how many cards page `number` holds by its own meta.
+
+    Every page before the last is full; the last holds the remainder; a page past the
+    last is empty.
+    """
+    if number < meta.total_pages:
+        return meta.page_size
+    if number == meta.total_pages:
+        return max(0, meta.total_results - (meta.total_pages - 1) * meta.page_size)
+    return 0
+
+
+def refuse_oversized_page(payload: Any, number: int, page_size: int) -> None:
+    """Refuse a page's JSON that holds more cards than asked for, before building any.
+
+    A server may send any number of cards; building them all only to refuse the page
+    would cost memory and CPU in proportion to what it sent.
+
+    Raises:
+        PaginationError: ``data`` is an array longer than `page_size`.
+    """
+    data = payload.get("data") if type(payload) is dict else None
+    if type(data) is list and len(data) > page_size:
+        raise PaginationError(
+            f"page {number} holds {len(data)} cards, more than the page size {page_size}"
+        )
+
+
 def _check(page: SimCardPage, number: int, page_size: int) -> None:
     if page.meta.page_number != number:
         raise PaginationError(
@@ -67,6 +99,63 @@ def _check(page: SimCardPage, number: int, page_size: int) -> None:
             f"page {number} holds {len(page.data)} cards, more than the page size {page_size}"
         )
     _check_counts(page)
+
+
+async def fetch_consistent(
+    fetch: FetchPage, number: int, page_size: int, page: SimCardPage | None = None
+) -> SimCardPage:
+    """Fetch page `number` (unless given it), and once more if it contradicts its own meta.
+
+    A page that holds other than `expected_length` cards was cut short, padded, or
+    answered from a listing other than the one its meta describes: cards would be
+    lost or invented. Asked again, a healthy server answers it whole.
+
+    Raises:
+        PaginationError: The page contradicts its meta twice, or fails `_check`.
+    """
+    if page is None:
+        page = await fetch(number)
+        _check(page, number, page_size)
+    if len(page.data) == expected_length(page.meta, number):
+        return page
+    page = await fetch(number)
+    _check(page, number, page_size)
+    expected = expected_length(page.meta, number)
+    if len(page.data) != expected:
+        meta = page.meta
+        raise PaginationError(
+            f"page {number} holds {len(page.data)} cards, twice; its meta ({meta.total_results}"
+            f" cards in {meta.total_pages} pages of {meta.page_size}) means {expected}"
+        )
+    return page
+
+
+class _RecentPages:
+    """Remembers the card ids of the last `RECENT_PAGES` pages, to catch a page served again."""
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[str | None, ...], tuple[int, int]] = {}
+        self._order: deque[tuple[str | None, ...]] = deque()
+
+    def repeats(self, page: SimCardPage, number: int) -> int | None:
+        """Return the number of a recent page that `page` repeats, or None; remember `page`.
+
+        Pages repeat one another only where the card count changed between them (cards
+        added in front shift a whole page on); with the same count, it is a server
+        serving the wrong page.
+        """
+        key = tuple([card.id for card in page.data])
+        count = page.meta.total_results
+        seen = self._pages.get(key)
+        if seen is not None and seen[1] == count and seen[0] != number:
+            return seen[0]
+        self._pages[key] = (number, count)
+        self._order.append(key)
+        while len(self._order) > RECENT_PAGES:
+            gone = self._order.popleft()
+            if gone not in self._order:
+                self._pages.pop(gone, None)
+        return None
 
 
 class _CountChanges:
@@ -116,16 +205,13 @@ async def iter_pages(
         TelnyxError: A page request failed after its retries; the pages before it
             were yielded.
     """
-    first = await fetch(1)
-    _check(first, 1, page_size)
-    if not first.data and first.meta.total_results > 0:
-        raise PaginationError(
-            f"page 1 is empty, yet says there are {first.meta.total_results} cards"
-        )
+    first = await fetch_consistent(fetch, 1, page_size)
     yield first
     if not first.data:
         return
     changes = _CountChanges(first)
+    recent = _RecentPages()
+    recent.repeats(first, 1)
     # The last page as the latest page says: the walk follows the count as it changes.
     last_number = first.meta.total_pages
     # But not for ever: the pages left to walk must fall now and then. An inventory that
@@ -156,6 +242,7 @@ async def iter_pages(
             number, task = in_flight.popleft()
             page = await task
             _check(page, number, page_size)
+            page = await fetch_consistent(fetch, number, page_size, page)
             before = previous.meta.total_results
             if page.meta.total_results < before:
                 # Answered before cards were added that the page before already counts:
@@ -163,20 +250,15 @@ async def iter_pages(
                 # and the pages requested with it, as old as it is, again after it.
                 await cancel_in_flight()
                 next_number = number + 1
-                page = await fetch(number)
-                _check(page, number, page_size)
+                page = await fetch_consistent(fetch, number, page_size)
                 if page.meta.total_results < before:
                     changes.fell(page, before)
             changes.saw(page)
             if not page.data:
-                if number > page.meta.total_pages:
-                    return  # the inventory shrank: this page is past its end
-                raise PaginationError(
-                    f"page {number} of {page.meta.total_pages} is empty: the server's page"
-                    " count was wrong"
-                )
-            if page.data == previous.data and page.meta.total_results == before:
-                raise PaginationError(f"page {number} repeats page {number - 1}")
+                return  # consistent and empty: the inventory shrank past this page
+            repeated = recent.repeats(page, number)
+            if repeated is not None:
+                raise PaginationError(f"page {number} repeats page {repeated}")
             last_number = page.meta.total_pages
             if last_number - number < pages_left:
                 pages_without_progress = 0

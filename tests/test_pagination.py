@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import aclosing
 from typing import Any
 
@@ -47,6 +47,12 @@ async def list_all(session: AsyncSession, page_size: int = 250, **filters: Any) 
 
 async def collect(session: AsyncSession, **options: Any) -> list[SimCard]:
     return [card async for card in session.sim_cards.stream(**options)]
+
+
+async def stream_into(cards: list[SimCard], stream: AsyncIterator[SimCard]) -> None:
+    """Append each card of `stream` to `cards`, so a test sees what came before an error."""
+    async for card in stream:
+        cards.append(card)
 
 
 def ids(cards: list[SimCard]) -> list[str | None]:
@@ -278,8 +284,8 @@ async def test_empty_page_before_the_last_is_caught(
 ) -> None:
     one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
     two["data"] = []
-    await script_pages(state, one, two)
-    with pytest.raises(PaginationError, match="page 2 of 10 is empty"):
+    await script_pages(state, one, two, two)  # asked again, it is empty again
+    with pytest.raises(PaginationError, match=r"page 2 holds 0 cards, twice; .* means 100"):
         await collect(session, page_size=100, prefetch=1)
 
 
@@ -460,6 +466,70 @@ async def test_an_empty_first_page_that_counts_cards_is_caught(
 ) -> None:
     one = await raw_page(session, 1, 100)
     one["data"] = []
-    await script_pages(state, one)
-    with pytest.raises(PaginationError, match="page 1 is empty, yet says there are 1000 cards"):
+    await script_pages(state, one, one)
+    with pytest.raises(
+        PaginationError, match=r"page 1 holds 0 cards, twice; its meta \(1000 cards"
+    ):
         await collect(session, page_size=100)
+
+
+async def test_a_page_shorter_than_its_meta_says_is_fetched_again(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # 1,000 cards in pages of 250; page 2 comes with 10 cards once, then whole.
+    one, two = await raw_page(session, 1, 250), await raw_page(session, 2, 250)
+    short = json.loads(json.dumps(two))
+    short["data"] = short["data"][:10]
+    await script_pages(state, one, short)
+    start = len(state.requests)
+    streamed = await collect(session, page_size=250, prefetch=1)
+    asked = [dict(r.query)["page[number]"] for r in state.requests[start:]]
+    assert asked == ["1", "2", "2", "3", "4"]
+    assert ids(streamed) == ids(await list_all(session))
+
+
+async def test_a_page_that_stays_shorter_than_its_meta_says_is_an_error(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one, two = await raw_page(session, 1, 250), await raw_page(session, 2, 250)
+    two["data"] = two["data"][:10]
+    await script_pages(state, one, two, two)
+    yielded: list[SimCard] = []
+    with pytest.raises(PaginationError, match=r"page 2 holds 10 cards, twice; .* means 250"):
+        await stream_into(yielded, session.sim_cards.stream(page_size=250, prefetch=1))
+    assert len(yielded) == 250  # page 1's cards, and nothing passed off as the rest
+
+
+async def test_a_last_page_longer_than_the_remainder_is_an_error(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # 1,000 cards in pages of 150: the last page, the 7th, holds 100, not 150.
+    pages = [await raw_page(session, n, 150) for n in range(1, 8)]
+    padded = {"data": pages[0]["data"], "meta": pages[6]["meta"]}
+    await script_pages(state, *pages[:6], padded, padded)
+    with pytest.raises(PaginationError, match=r"page 7 holds 150 cards, twice; .* means 100"):
+        await collect(session, page_size=150, prefetch=1)
+
+
+async def test_a_page_repeating_an_earlier_page_not_just_the_last_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    one, two = await raw_page(session, 1, 250), await raw_page(session, 2, 250)
+    three = json.loads(json.dumps(one))
+    three["meta"]["page_number"] = 3
+    await script_pages(state, one, two, three)
+    yielded: list[SimCard] = []
+    with pytest.raises(PaginationError, match="page 3 repeats page 1"):
+        await stream_into(yielded, session.sim_cards.stream(page_size=250, prefetch=1))
+    assert len(yielded) == 500
+
+
+async def test_a_page_with_far_more_cards_than_asked_is_refused_before_building_them(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # 100,000 entries that are not even cards: refused by their number, not built.
+    meta = {"page_number": 1, "page_size": 10, "total_pages": 1, "total_results": 10}
+    state.add_fault(Fault(status=200, body={"data": [0] * 100_000, "meta": meta}))
+    with pytest.raises(PaginationError, match="holds 100000 cards, more than the page size 10"):
+        await session.sim_cards.list(page_size=10)
+    assert len(state.requests) == 1  # not retried

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
-from telnyx_wireless_async._pagination import iter_cards, iter_pages
+from telnyx_wireless_async._pagination import iter_cards, iter_pages, refuse_oversized_page
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._retry import RetryPolicy
 from telnyx_wireless_async._serde import structure_page_in_steps
@@ -143,15 +143,20 @@ class SimCards:
             TelnyxError: The request failed.
         """
         params = {**filter_params(**filters), **page_params(page_number, page_size)}
-        return await self._get_page(params, page_number)
+        return await self._get_page(params, page_size, page_number)
 
-    async def _get_page(self, params: dict[str, str], number: int) -> SimCardPage:
+    async def _get_page(self, params: dict[str, str], page_size: int, number: int) -> SimCardPage:
         """Fetch page `number` of the listing that the wire parameters `params` describe."""
+
+        async def parse(payload: Any) -> SimCardPage:
+            refuse_oversized_page(payload, number, page_size)
+            return await structure_page_in_steps(payload)
+
         return await self._session.request(
             "GET",
             LIST_PATH,
             params={**params, "page[number]": str(number)},
-            parse=structure_page_in_steps,
+            parse=parse,
             label=f"page {number}",
         )
 
@@ -187,7 +192,8 @@ class SimCards:
         params = {**filter_params(**filters), **page_params(1, page_size)}
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
 
-        return iter_pages(partial(self._get_page, params), page_size=page_size, prefetch=prefetch)
+        fetch = partial(self._get_page, params, page_size)
+        return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
 
     def stream(
         self,
