@@ -32,6 +32,7 @@ from telnyx_wireless_async.cli._errors import ExitCode, UsageError
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
+from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.cli._wording import plural
 from telnyx_wireless_async.errors import APIStatusError
 
@@ -207,8 +208,11 @@ def _summary(
         if on_retry
         else "",
     ]
+    # The API's error titles, or whatever a ledger file says they were.
     reasons = collections.Counter(
-        str((entry.error or {}).get("title") or "?") for entry in final if entry.outcome == "failed"
+        printable(str((entry.error or {}).get("title") or "?"))
+        for entry in final
+        if entry.outcome == "failed"
     )
     notes = {
         "registered": "; ".join(note for note in registered_notes if note),
@@ -264,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
         if not isinstance(exc, KeyboardInterrupt) or not ledger.entries:
             raise
         sys.stderr.write(
-            f"telnyx-wireless: interrupted; {ledger_path} records what was done: "
+            f"telnyx-wireless: interrupted; {printable(ledger_path)} records what was done: "
             "run the same command again to resume\n"
         )
         return ExitCode.INTERRUPTED
@@ -277,10 +281,11 @@ def run(args: argparse.Namespace) -> int:
     file.rewrite(in_file + [entry for code, entry in final.items() if code not in listed])
 
     sent = [ledger.entries[code] for code in plan.to_send if code in ledger.entries]
-    source = "standard input" if args.file == "-" else args.file
+    # A file name may hold control characters too.
+    source = "standard input" if args.file == "-" else printable(args.file)
     repeats = f" (and {plural(plan.repeats, 'repeated line')}, skipped)" if plan.repeats else ""
     print(f"{source}: {plural(len(plan.codes), 'registration code')}{repeats}")
-    for line in _summary(plan, sent, in_file, seconds, ledger_path):
+    for line in _summary(plan, sent, in_file, seconds, printable(ledger_path)):
         print(line)
     if refused is not None:
         raise refused  # after the summary: the command line says what the API refused

@@ -1,0 +1,175 @@
+"""The command line against hostile files and servers (issue #13), run as in `test_cli`.
+
+Two runs on one ledger, control characters in what the server sends, timestamps at the
+bounds of `datetime`, a ledger that is the codes file, byte order marks and deep nesting.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from telnyx_wireless_async.cli import ExitCode
+from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+
+from .test_cli import (
+    assert_one_error_line,
+    cli,
+    codes_file,
+    ledger_lines,
+)
+
+# What must never reach a terminal raw: C0 and C1 controls (a newline ends a line, nothing
+# else), the bidi controls, and the line and paragraph separators.
+RAW_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+HOSTILE = (
+    "\x1b]0;pwned\x07",  # sets the terminal's title
+    "\x1b[2J",  # clears the screen
+    "over\rwritten",
+    "\x9b31m",  # a C1 control sequence introducer
+    "\u202eevil",  # right-to-left override
+    "nul\x00tab\tnewline\n",
+)
+
+
+def assert_no_raw_controls(text: str) -> None:
+    found = RAW_CONTROL.findall(text)
+    assert not found, f"raw control characters reached the terminal: {found!r} in {text!r}"
+
+
+def page_of(cards: list[dict[str, Any]]) -> dict[str, Any]:
+    meta = {"page_number": 1, "page_size": 250, "total_pages": 1, "total_results": len(cards)}
+    return {"data": cards, "meta": meta}
+
+
+def serve_page(state: EmulatorState, cards: list[dict[str, Any]]) -> None:
+    """Answer the next listing request with one page holding exactly `cards`."""
+    state.add_fault(Fault(status=200, method="GET", path="/sim_cards", body=page_of(cards)))
+
+
+# -- 9. server text on a terminal ---------------------------------------------------------------
+
+
+def hostile_card(state: EmulatorState) -> dict[str, Any]:
+    card = state.inventory.card(0, include_group=True)
+    card["tags"] = list(HOSTILE)
+    card["msisdn"] = "+1\x1b[31m555"
+    card["imsi"] = "310\r260"  # a carriage return alone in a cell
+    card["iccid"] = "89\u202e01"
+    card["status"]["value"] = "\x1b[5mblinking"
+    card["type"] = "\x07bell"
+    card["data_limit"]["unit"] = "G\x1b[8mB"
+    card["sim_card_group"]["name"] = "group\x1b]8;;http://evil/\x1b\\"
+    return card
+
+
+async def test_sims_table_escapes_control_characters_from_the_server(
+    base_url: str, state: EmulatorState
+) -> None:
+    serve_page(state, [hostile_card(state)])
+
+    run = await cli("sims", "--format", "table", "--include-group", base_url=base_url)
+
+    assert run.status == ExitCode.OK, run
+    assert_no_raw_controls(run.stdout)
+    assert len(run.lines) == 2  # the header and the card, whatever the tags hold
+    row = run.lines[1]
+    assert "\\x1b]0;pwned\\x07" in row
+    assert "\\x1b[2J" in row
+    assert "over\\x0dwritten" in row
+    assert "\\x9b31m" in row
+    assert "\\u202eevil" in row
+    assert "nul\\x00tab\\x09newline\\x0a" in row
+    for shown in ("+1\\x1b[31m555", "89\\u202e01", "\\x1b[5mblinking", "\\x07bell", "G\\x1b[8mB"):
+        assert shown in row
+    assert "group\\x1b]8;;http://evil/\\x1b\\" in row
+
+
+async def test_sims_machine_formats_keep_control_characters_exact_and_valid(
+    base_url: str, state: EmulatorState
+) -> None:
+    card = hostile_card(state)
+    serve_page(state, [card])
+    jsonl = await cli("sims", "--format", "jsonl", base_url=base_url)
+    serve_page(state, [card])
+    csv_run = await cli("sims", "--format", "csv", "--include-group", base_url=base_url)
+
+    assert jsonl.status == csv_run.status == ExitCode.OK, (jsonl, csv_run)
+    (record,) = [json.loads(line) for line in jsonl.stdout.split("\n") if line]
+    assert record["tags"] == list(HOSTILE)
+    assert record["msisdn"] == card["msisdn"]
+    assert record["imsi"] == card["imsi"]
+    # Valid CSV: one header, one row, every cell exactly as the server sent it.
+    header, *rows = list(csv.reader(io.StringIO(csv_run.stdout, newline="")))
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["tags"] == ";".join(HOSTILE)
+    assert row["imsi"] == card["imsi"]
+    assert row["sim_card_group.name"] == card["sim_card_group"]["name"]
+
+
+async def test_error_lines_escape_control_characters_from_the_server(
+    base_url: str, state: EmulatorState
+) -> None:
+    error = {
+        "code": "10015",
+        "title": "\x1b]0;pwned\x07Bad request",
+        "detail": "\x1b[2J\u202esdrawkcab\r\x9b1A detail",
+    }
+    state.add_fault(Fault(status=400, method="GET", body={"errors": [error]}))
+
+    run = await cli("sims", base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.API)
+    assert_no_raw_controls(run.stderr)
+    assert "\\x1b]0;pwned\\x07Bad request" in line
+    assert "\\x1b[2J\\u202esdrawkcab" in line
+
+
+async def test_debug_output_escapes_control_characters_from_the_server(
+    base_url: str, state: EmulatorState
+) -> None:
+    retried = {"code": "10009", "title": "\x1b]0;retry\x07", "detail": "\u202eagain"}
+    refused = {"code": "10015", "title": "\x1b[2JBad request", "detail": "\x9b1A\x1b[K"}
+    state.add_fault(
+        Fault(status=503, method="GET", headers={"Retry-After": "0"}, body={"errors": [retried]})
+    )
+    state.add_fault(Fault(status=400, method="GET", body={"errors": [refused]}))
+
+    run = await cli("sims", "--debug", base_url=base_url)
+
+    assert run.status == ExitCode.API, run
+    assert_no_raw_controls(run.stderr)
+    assert "Traceback" in run.stderr
+    assert "\\x1b]0;retry\\x07" in run.stderr  # the retry, logged
+    assert run.error_lines[-1].startswith("telnyx-wireless: error: ")
+    assert "\\x1b[2JBad request: \\x9b1A\\x1b[K" in run.error_lines[-1]
+
+
+async def test_register_summary_escapes_control_characters_in_error_titles(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    file = codes_file(tmp_path, [registration_code(1)])
+    error = {
+        "code": "10006",
+        "title": "\x1b[2JRefused\u202e",
+        "detail": "\x1b]0;pwned\x07",
+        "source": {"pointer": "/registration_codes/0"},
+    }
+    state.add_fault(Fault(status=422, method="POST", body={"errors": [error]}))
+
+    run = await cli("register", str(file), base_url=base_url)
+
+    assert run.status == ExitCode.PARTIAL, run
+    assert_no_raw_controls(run.stdout + run.stderr)
+    assert "\\x1b[2JRefused\\u202e: 1" in run.stdout
+    # The ledger keeps the API's words exactly.
+    (entry,) = ledger_lines(tmp_path / "codes.txt.ledger.jsonl")
+    assert entry["error"] == {k: error[k] for k in ("code", "title", "detail")}
