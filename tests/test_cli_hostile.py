@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,41 @@ async def test_register_summary_escapes_control_characters_in_error_titles(
     # The ledger keeps the API's words exactly.
     (entry,) = ledger_lines(tmp_path / "codes.txt.ledger.jsonl")
     assert entry["error"] == {k: error[k] for k in ("code", "title", "detail")}
+
+
+# -- 12. timestamps at datetime's bounds --------------------------------------------------------
+
+
+async def test_sims_prints_cards_whose_timestamps_have_no_utc_equivalent(
+    base_url: str, state: EmulatorState
+) -> None:
+    late, early = state.inventory.card(1), state.inventory.card(2)
+    late["created_at"] = "9999-12-31T23:00:00-05:00"  # in UTC: year 10000
+    early["updated_at"] = "0001-01-01T00:30:00+01:00"  # in UTC: year 0
+    cards = [late, early]
+
+    runs = {}
+    for fmt in ("jsonl", "csv", "table"):
+        serve_page(state, cards)
+        runs[fmt] = await cli("sims", "--format", fmt, base_url=base_url)
+
+    for fmt, run in runs.items():
+        assert run.status == ExitCode.OK, (fmt, run)
+        assert run.stderr == ""
+    records = [json.loads(line) for line in runs["jsonl"].lines]
+    assert [record["iccid"] for record in records] == [late["iccid"], early["iccid"]]
+    # The same instant, with the server's offset kept.
+    assert records[0]["created_at"] == "9999-12-31T23:00:00.000-05:00"
+    assert records[1]["updated_at"] == "0001-01-01T00:30:00.000+01:00"
+    for record, card, field in (
+        (records[0], late, "created_at"),
+        (records[1], early, "updated_at"),
+    ):
+        assert datetime.fromisoformat(record[field]) == datetime.fromisoformat(card[field])
+    rows = list(csv.DictReader(io.StringIO(runs["csv"].stdout, newline="")))
+    assert [row["created_at"] for row in rows][0] == "9999-12-31T23:00:00.000-05:00"
+    assert [row["updated_at"] for row in rows][1] == "0001-01-01T00:30:00.000+01:00"
+    assert [line.split()[0] for line in runs["table"].lines[1:]] == [
+        late["iccid"],
+        early["iccid"],
+    ]
