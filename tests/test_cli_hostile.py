@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from telnyx_wireless_async.cli import ExitCode
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
@@ -212,3 +215,33 @@ async def test_sims_prints_cards_whose_timestamps_have_no_utc_equivalent(
         late["iccid"],
         early["iccid"],
     ]
+
+
+# -- 13. the ledger must not be the codes file --------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "symlink", "hardlink"])
+async def test_register_refuses_the_codes_file_as_its_ledger(
+    base_url: str, state: EmulatorState, tmp_path: Path, spelling: str
+) -> None:
+    file = tmp_path / "codes.txt"
+    # No newline at the end: read as a ledger, that line looks cut short and would be dropped.
+    file.write_text(registration_code(1))
+    (tmp_path / "sub").mkdir()
+    if spelling == "same":
+        ledger = str(file)
+    elif spelling == "dotted":
+        ledger = str(tmp_path / "sub" / ".." / "." / "codes.txt")
+    elif spelling == "symlink":
+        ledger = str(tmp_path / "link.jsonl")
+        os.symlink(file, ledger)
+    else:
+        ledger = str(tmp_path / "hard.jsonl")
+        os.link(file, ledger)
+
+    run = await cli("register", str(file), "--ledger", ledger, base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.USAGE)
+    assert "codes file" in line
+    assert file.read_text() == registration_code(1)
+    assert state.requests == []

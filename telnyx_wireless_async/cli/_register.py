@@ -175,10 +175,24 @@ async def _register(
 
 def _ledger_path(args: argparse.Namespace) -> str:
     if args.ledger is not None:
-        return str(args.ledger)
+        path = str(args.ledger)
+        if args.file != "-" and _same_file(args.file, path):
+            # Opening it as the ledger would cut its last line and rewrite it as JSON Lines.
+            raise UsageError(
+                f"--ledger {path} is the codes file {args.file}; name another file for the ledger"
+            )
+        return path
     if args.file == "-":
         raise UsageError("reading codes from standard input needs --ledger FILE")
     return f"{args.file}.ledger.jsonl"
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Tell whether two paths name one file: the same spelling, a symlink or a hard link."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one is missing (so not the other), or cannot be looked at
+        return os.path.abspath(first) == os.path.abspath(second)
 
 
 def _summary(
