@@ -245,3 +245,67 @@ async def test_register_refuses_the_codes_file_as_its_ledger(
     assert "codes file" in line
     assert file.read_text() == registration_code(1)
     assert state.requests == []
+
+
+# -- 14. byte order marks, deep nesting and other hostile input files ---------------------------
+
+
+@pytest.mark.parametrize("header", ["", "registration_code\n"])
+async def test_register_accepts_a_byte_order_mark_on_standard_input(
+    base_url: str, state: EmulatorState, tmp_path: Path, header: str
+) -> None:
+    codes = [registration_code(n) for n in range(1, 4)]
+    ledger = tmp_path / "stdin.jsonl"
+    text = "\ufeff" + header + "\r\n".join(codes) + "\r\n"
+
+    run = await cli("register", "-", "--ledger", str(ledger), base_url=base_url, stdin=text)
+
+    assert run.status == ExitCode.OK, run
+    assert state.registered_codes == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "line_number"),
+    [
+        ("[" * 100_000 + "\n", 1),
+        ("[" * 100_000, 1),  # not a line cut short: no line this program writes starts so
+        ('{"code":"0000000018","outcome":"registered","at":""}\n{"code":' + "[" * 100_000, 2),
+        ('{"code":"0000000018","outcome":"registered","at":""}\n' + '{"a":' * 50_000 + "\n", 2),
+    ],
+)
+async def test_register_reports_a_deeply_nested_ledger_line_as_a_usage_error(
+    base_url: str, state: EmulatorState, tmp_path: Path, text: str, line_number: int
+) -> None:
+    file = codes_file(tmp_path, [registration_code(1)])
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text(text)
+
+    run = await cli("register", str(file), "--ledger", str(ledger), base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.USAGE)
+    assert f"{ledger}:{line_number}: not a ledger line" in line
+    assert ledger.read_text() == text
+    assert state.requests == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Longer than the csv module takes in one field.
+        ("code\n" + '"' + "1" * 200_000 + '"\n', "codes.txt:2: "),
+        # A form feed is not a line break: line numbers are those an editor shows.
+        (f"{registration_code(1)}\f\n12345\n", "codes.txt:2: '12345'"),
+    ],
+)
+async def test_register_reports_hostile_codes_files_as_usage_errors(
+    base_url: str, state: EmulatorState, tmp_path: Path, content: str, message: str
+) -> None:
+    file = tmp_path / "codes.txt"
+    file.write_text(content)
+
+    run = await cli("register", str(file), base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.USAGE)
+    assert message in line
+    assert len(line) < 300  # the offending text is shortened, not printed whole
+    assert state.requests == []

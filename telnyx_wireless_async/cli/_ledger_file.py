@@ -111,11 +111,34 @@ class LedgerEntry:
         )
 
 
+_LINE_START = '{"code":"'
+"""How every line `LedgerFile` writes starts."""
+
+
+def _is_cut_short(line: str) -> bool:
+    """Tell whether `line`, the last and without a newline, can be a line cut short."""
+    return line.startswith(_LINE_START) or _LINE_START.startswith(line)
+
+
+def _parse_line(line: str) -> LedgerEntry:
+    """Return the entry of a ledger line.
+
+    Raises:
+        ValueError: It is not one, however it fails: bad JSON, JSON nested too deep for
+            the parser, or JSON that is not a ledger entry.
+    """
+    try:
+        record = json.loads(line)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    return LedgerEntry.from_json(record)
+
+
 def load_ledger(path: str) -> dict[str, LedgerEntry]:
     """Read a ledger: each code's latest entry, in the order codes first appear.
 
     A missing file is an empty ledger. A last line cut short (the process was killed while
-    writing it) is ignored.
+    writing it: a start of a ledger line, without its newline) is ignored.
 
     Raises:
         UsageError: The file cannot be read, or a line is not a ledger entry.
@@ -134,9 +157,9 @@ def load_ledger(path: str) -> dict[str, LedgerEntry]:
         if not line.strip():
             continue
         try:
-            entry = LedgerEntry.from_json(json.loads(line))
+            entry = _parse_line(line)
         except ValueError:
-            if number == len(lines):  # no newline after it: a write that was cut short
+            if number == len(lines) and _is_cut_short(line):  # no newline: a write cut short
                 continue
             raise UsageError(
                 f"{path}:{number}: not a ledger line; is this a ledger written by "
