@@ -209,8 +209,8 @@ async def test_sims_prints_cards_whose_timestamps_have_no_utc_equivalent(
     ):
         assert datetime.fromisoformat(record[field]) == datetime.fromisoformat(card[field])
     rows = list(csv.DictReader(io.StringIO(runs["csv"].stdout, newline="")))
-    assert [row["created_at"] for row in rows][0] == "9999-12-31T23:00:00.000-05:00"
-    assert [row["updated_at"] for row in rows][1] == "0001-01-01T00:30:00.000+01:00"
+    assert rows[0]["created_at"] == "9999-12-31T23:00:00.000-05:00"
+    assert rows[1]["updated_at"] == "0001-01-01T00:30:00.000+01:00"
     assert [line.split()[0] for line in runs["table"].lines[1:]] == [
         late["iccid"],
         early["iccid"],

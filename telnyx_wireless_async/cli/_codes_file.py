@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from typing import BinaryIO
 
 from attrs import frozen
 
@@ -41,7 +42,7 @@ def _read_text(path: str) -> str:
         if path != "-":
             with open(path, encoding="utf-8-sig") as file:
                 return file.read()
-        stdin = getattr(sys.stdin, "buffer", None)
+        stdin: BinaryIO | None = getattr(sys.stdin, "buffer", None)
         if stdin is None:  # replaced by a text stream, as some callers do
             return sys.stdin.read().removeprefix("\ufeff")
         # The bytes, decoded as a file's are: whatever the locale, a byte order mark goes.
