@@ -6,11 +6,14 @@ bounds of `datetime`, a ledger that is the codes file, byte order marks and deep
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import os
 import re
+import signal
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,16 @@ import pytest
 from telnyx_wireless_async.cli import ExitCode
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
+from .conftest import API_KEY
 from .test_cli import (
+    Run,
     assert_one_error_line,
+    child_env,
     cli,
     codes_file,
     ledger_lines,
+    registrations,
+    start,
 )
 
 # What must never reach a terminal raw: C0 and C1 controls (a newline ends a line, nothing
@@ -56,6 +64,126 @@ def page_of(cards: list[dict[str, Any]]) -> dict[str, Any]:
 def serve_page(state: EmulatorState, cards: list[dict[str, Any]]) -> None:
     """Answer the next listing request with one page holding exactly `cards`."""
     state.add_fault(Fault(status=200, method="GET", path="/sim_cards", body=page_of(cards)))
+
+
+# -- 3. one run at a time per ledger ------------------------------------------------------------
+
+
+async def test_register_refuses_a_ledger_another_process_holds(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    codes = [registration_code(n) for n in range(1, 6)]
+    file = codes_file(tmp_path, codes)
+    ledger = tmp_path / "codes.txt.ledger.jsonl"
+    ledger.write_text(json.dumps({"code": codes[0], "outcome": "registered", "at": ""}) + "\n")
+    before = ledger.read_bytes()
+    fcntl = pytest.importorskip("fcntl")
+    with ledger.open("rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        run = await cli("register", str(file), base_url=base_url)
+
+    line = assert_one_error_line(run, ExitCode.USAGE)
+    assert str(ledger) in line
+    assert "in use" in line
+    assert run.stdout == ""
+    assert ledger.read_bytes() == before
+    assert state.requests == []
+
+
+async def test_a_second_register_run_on_the_same_ledger_refuses_to_start(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    pytest.importorskip("fcntl")  # and SIGSTOP
+    codes = [registration_code(n) for n in range(1, 301)]
+    file = codes_file(tmp_path, codes)
+    ledger = tmp_path / "codes.txt.ledger.jsonl"
+    state.latency = 0.05
+    options = ("--chunk-size", "10", "--concurrency", "1")
+    first = await start("register", str(file), *options, base_url=base_url)
+    for _ in range(500):
+        await asyncio.sleep(0.02)
+        if ledger.exists() and ledger.read_text().count('"registered"') >= 20:
+            break
+    # Paused part way through, the first run cannot finish before the second has tried.
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second = await cli("register", str(file), *options, base_url=base_url)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    _, err = await asyncio.wait_for(first.communicate(), timeout=60)
+
+    line = assert_one_error_line(second, ExitCode.USAGE)
+    assert "in use" in line
+    assert first.returncode == ExitCode.OK, err.decode()
+    final = ledger_lines(ledger)
+    assert [entry["code"] for entry in final] == codes
+    assert {entry["outcome"] for entry in final} == {"registered"}
+    assert sorted(state.registered_codes) == codes
+
+    # And the ledger stays good: a third run finds every code settled.
+    state.latency = 0.0
+    sent = len(registrations(state))
+    third = await cli("register", str(file), base_url=base_url)
+    assert third.status == ExitCode.OK, third
+    assert "Nothing to send" in third.stdout
+    assert len(registrations(state)) == sent
+
+
+async def test_register_rewrites_the_ledger_through_a_temporary_file_of_its_own(
+    base_url: str, tmp_path: Path
+) -> None:
+    file = codes_file(tmp_path, [registration_code(n) for n in range(1, 4)])
+    # Another writer's temporary file, where an older version put its own.
+    other = tmp_path / "codes.txt.ledger.jsonl.tmp"
+    other.write_text("not ours\n")
+
+    run = await cli("register", str(file), base_url=base_url)
+
+    assert run.status == ExitCode.OK, run
+    assert other.read_text() == "not ours\n"
+    assert sorted(os.listdir(tmp_path)) == [
+        "codes.txt",
+        "codes.txt.ledger.jsonl",
+        "codes.txt.ledger.jsonl.tmp",
+    ]
+    assert [entry["outcome"] for entry in ledger_lines(tmp_path / "codes.txt.ledger.jsonl")] == [
+        "registered"
+    ] * 3
+
+
+async def test_register_without_flock_locks_with_a_lock_file(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    # As on a platform without fcntl: importing it fails.
+    code = "import sys; sys.modules['fcntl'] = None; from telnyx_wireless_async.cli import main; "
+    code += "sys.exit(main())"
+    file = codes_file(tmp_path, [registration_code(1)])
+    lock = tmp_path / "codes.txt.ledger.jsonl.lock"
+
+    async def run_without_fcntl() -> Run:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", code, "register", str(file),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=child_env(base_url, API_KEY),
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.returncode is not None
+        return Run(process.returncode, out.decode(), err.decode())
+
+    lock.write_text("")
+    refused = await run_without_fcntl()
+    line = assert_one_error_line(refused, ExitCode.USAGE)
+    assert str(lock) in line
+    assert state.requests == []
+    assert not (tmp_path / "codes.txt.ledger.jsonl").exists()
+
+    lock.unlink()
+    done = await run_without_fcntl()
+    assert done.status == ExitCode.OK, done
+    assert not lock.exists()
+    assert ledger_lines(tmp_path / "codes.txt.ledger.jsonl")[0]["outcome"] == "registered"
 
 
 # -- 9. server text on a terminal ---------------------------------------------------------------
