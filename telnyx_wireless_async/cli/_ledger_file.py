@@ -232,8 +232,8 @@ def _open_locked(path: str) -> tuple[BinaryIO, bool]:
         The file, and whether it was created.
 
     Raises:
-        UsageError: Another process holds the lock.
-        OSError: The file cannot be opened or locked.
+        UsageError: Another process holds the lock, or the file cannot be locked.
+        OSError: The file cannot be opened.
     """
     for _ in range(_OPEN_ATTEMPTS):
         try:
@@ -253,6 +253,9 @@ def _open_locked(path: str) -> tuple[BinaryIO, bool]:
         except BlockingIOError:
             file.close()
             raise _busy(path) from None
+        except OSError as exc:  # e.g. a file system without locks
+            file.close()
+            raise UsageError(f"cannot lock the ledger {path}: {exc.strerror or exc}") from None
         except BaseException:
             file.close()
             raise
