@@ -12,10 +12,12 @@ import gc
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError, describe_api_error, one_line
 from telnyx_wireless_async.cli._parser import PROG, build_parser
+from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.errors import TelnyxError
 
 __all__ = ["ExitCode", "main"]
@@ -55,6 +57,14 @@ def _fail(message: str, status: ExitCode) -> int:
     return status
 
 
+def _traceback(debug: bool) -> None:
+    """With ``--debug``, write the traceback of the error being handled, escaped."""
+    if debug:
+        # Its messages quote the server, so they are escaped like every other error line.
+        for line in traceback.format_exc().splitlines():
+            sys.stderr.write(printable(line) + "\n")
+
+
 def _silence_stdout() -> None:
     """After the reader of stdout went away, make the interpreter's final flush harmless."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -84,8 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return _fail(str(exc), ExitCode.USAGE)
     except TelnyxError as exc:
-        if args.debug:
-            raise
+        _traceback(args.debug)
         return _fail(describe_api_error(exc, base_url), ExitCode.API)
     except BrokenPipeError:
         # `telnyx-wireless sims | head`: the reader has all it wanted.
@@ -94,10 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("interrupted", ExitCode.INTERRUPTED)
     except Exception as exc:
-        if args.debug:
-            raise
-        return _fail(
-            f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-            ExitCode.INTERNAL,
-        )
+        _traceback(args.debug)
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        return _fail(f"unexpected {type(exc).__name__}: {exc}{hint}", ExitCode.INTERNAL)
     return status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.errors import (
     APIConnectionError,
     APIStatusError,
@@ -38,8 +39,11 @@ class UsageError(Exception):
 
 
 def one_line(text: str) -> str:
-    """Collapse `text` onto one line, so each error is exactly one line of stderr."""
-    return " ".join(text.split())
+    """Collapse `text` onto one line, so each error is exactly one line of stderr.
+
+    Its control characters are escaped (see `printable`): errors quote the server's words.
+    """
+    return printable(" ".join(text.split()))
 
 
 def describe_api_error(error: TelnyxError, base_url: str) -> str:

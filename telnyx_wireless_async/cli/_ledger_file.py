@@ -18,9 +18,12 @@ per code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, Literal
 
@@ -111,11 +114,34 @@ class LedgerEntry:
         )
 
 
+_LINE_START = '{"code":"'
+"""How every line `LedgerFile` writes starts."""
+
+
+def _is_cut_short(line: str) -> bool:
+    """Tell whether `line`, the last and without a newline, can be a line cut short."""
+    return line.startswith(_LINE_START) or _LINE_START.startswith(line)
+
+
+def _parse_line(line: str) -> LedgerEntry:
+    """Return the entry of a ledger line.
+
+    Raises:
+        ValueError: It is not one, however it fails: bad JSON, JSON nested too deep for
+            the parser, or JSON that is not a ledger entry.
+    """
+    try:
+        record = json.loads(line)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    return LedgerEntry.from_json(record)
+
+
 def load_ledger(path: str) -> dict[str, LedgerEntry]:
     """Read a ledger: each code's latest entry, in the order codes first appear.
 
     A missing file is an empty ledger. A last line cut short (the process was killed while
-    writing it) is ignored.
+    writing it: a start of a ledger line, without its newline) is ignored.
 
     Raises:
         UsageError: The file cannot be read, or a line is not a ledger entry.
@@ -134,9 +160,9 @@ def load_ledger(path: str) -> dict[str, LedgerEntry]:
         if not line.strip():
             continue
         try:
-            entry = LedgerEntry.from_json(json.loads(line))
+            entry = _parse_line(line)
         except ValueError:
-            if number == len(lines):  # no newline after it: a write that was cut short
+            if number == len(lines) and _is_cut_short(line):  # no newline: a write cut short
                 continue
             raise UsageError(
                 f"{path}:{number}: not a ledger line; is this a ledger written by "
@@ -146,70 +172,238 @@ def load_ledger(path: str) -> dict[str, LedgerEntry]:
     return entries
 
 
-def _drop_cut_short_line(path: str) -> None:
-    """Cut off a last line without its newline: a write the process was killed in."""
+def _exclusive_lock() -> Callable[[int], None] | None:
+    """Return a function that locks a file or raises `BlockingIOError`; None without fcntl."""
     try:
-        file = open(path, "r+b")  # noqa: SIM115
+        import fcntl
+    except ImportError:
+        return None
+
+    def lock(descriptor: int) -> None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    return lock
+
+
+_lock = _exclusive_lock()
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows would translate line ends otherwise
+
+_OPEN_ATTEMPTS = 10
+"""Files opened and found replaced by the time they were locked, before giving up."""
+
+
+def _busy(path: str) -> UsageError:
+    return UsageError(
+        f"the ledger {path} is in use by another run of register; wait for it to finish, "
+        "or give this run another --ledger"
+    )
+
+
+def _create_lock_file(path: str) -> str:
+    """Stand in for `flock` where there is none: create ``LEDGER.lock``, or fail if it exists."""
+    lock = f"{path}.lock"
+    try:
+        os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        raise UsageError(
+            f"the ledger {path} is in use by another run of register: {lock} exists "
+            "(if no run is going, a run was killed and left it: remove it)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot create the lock file {lock}: {exc.strerror or exc}") from None
+    return lock
+
+
+def _is_named(file: BinaryIO, path: str) -> bool:
+    """Tell whether `path` still names the open `file`."""
+    try:
+        named = os.stat(path)
     except FileNotFoundError:
+        return False
+    held = os.fstat(file.fileno())
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def _open_locked(path: str) -> tuple[BinaryIO, bool]:
+    """Open `path` to read and write, creating it if needed, and lock it where `flock` exists.
+
+    Returns:
+        The file, and whether it was created.
+
+    Raises:
+        UsageError: Another process holds the lock, or the file cannot be locked.
+        OSError: The file cannot be opened.
+    """
+    for _ in range(_OPEN_ATTEMPTS):
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+            created = True
+        except FileExistsError:
+            try:
+                descriptor = os.open(path, os.O_RDWR | _BINARY)
+            except FileNotFoundError:  # removed since: create it after all
+                continue
+            created = False
+        file = os.fdopen(descriptor, "r+b")
+        if _lock is None:
+            return file, created
+        try:
+            _lock(descriptor)
+        except BlockingIOError:
+            file.close()
+            raise _busy(path) from None
+        except OSError as exc:  # e.g. a file system without locks
+            file.close()
+            raise UsageError(f"cannot lock the ledger {path}: {exc.strerror or exc}") from None
+        except BaseException:
+            file.close()
+            raise
+        # The run that held the lock until now may have replaced or removed the file since
+        # it was opened here: only a lock on the file the path names keeps other runs out.
+        if _is_named(file, path):
+            return file, created
+        file.close()
+    raise _busy(path)
+
+
+def _end_last_line(file: BinaryIO) -> None:
+    """Make the file end with a newline, so that what is appended starts a line of its own.
+
+    A last line without its newline is a write the process was killed in, cut off here; or
+    a whole entry, which gets its newline. Anything else stays, for `load_ledger` to report.
+    """
+    size = file.seek(0, os.SEEK_END)
+    if size == 0:
         return
-    with file:
-        size = file.seek(0, os.SEEK_END)
-        if size == 0:
-            return
-        file.seek(size - 1)
-        if file.read(1) == b"\n":
-            return
-        end = size
-        while end > 0:
-            start = max(0, end - 65536)
-            file.seek(start)
-            newline = file.read(end - start).rfind(b"\n")
-            if newline >= 0:
-                file.truncate(start + newline + 1)
-                return
-            end = start
-        file.truncate(0)
+    file.seek(size - 1)
+    if file.read(1) == b"\n":
+        return
+    start = end = size
+    while end > 0:
+        start = max(0, end - 65536)
+        file.seek(start)
+        newline = file.read(end - start).rfind(b"\n")
+        if newline >= 0:
+            start += newline + 1
+            break
+        end = start
+    file.seek(start)
+    line = file.read().decode("utf-8", errors="replace")
+    try:
+        _parse_line(line)
+    except ValueError:
+        if _is_cut_short(line):
+            file.truncate(start)
+        return
+    file.write(b"\n")
+    file.flush()
 
 
-def _line(entry: LedgerEntry) -> str:
-    return json.dumps(entry.to_json(), separators=(",", ":")) + "\n"
+def _line(entry: LedgerEntry) -> bytes:
+    return (json.dumps(entry.to_json(), separators=(",", ":")) + "\n").encode()
 
 
 class LedgerFile:
-    """A ledger open for appending; each `append` reaches the operating system at once.
+    """A ledger open for appending, locked; each `append` reaches the operating system at once.
 
     Data handed to the operating system survives the process being killed, so `append`
     flushes but does not sync to disk; `rewrite` syncs before it replaces the file.
+
+    One run at a time: the ledger is locked until `close`, and a second run on it stops with
+    a `UsageError` rather than interleave its lines with the first's. On POSIX the lock is an
+    exclusive `flock` of the file itself, which the operating system lets go of however the
+    process ends. Without `flock` (Windows) it is a file beside the ledger, ``LEDGER.lock``,
+    created exclusively and removed by `close`; a run killed outright leaves it behind, and
+    the next run stops and names it, for someone to remove.
+
+    Attributes:
+        path: The ledger.
+        created: Whether opening it created it.
+        recorded: What it recorded when opened (see `load_ledger`).
     """
 
     def __init__(self, path: str) -> None:
-        """Open `path` for appending, creating it if needed.
+        """Lock `path`, creating it if needed, read it, and make it ready for appending.
 
         Raises:
-            UsageError: The file cannot be opened for writing.
+            UsageError: Another run holds the ledger, or it cannot be opened, read or locked,
+                or a line is not a ledger entry.
         """
         self.path = path
+        self._lock_file = _create_lock_file(path) if _lock is None else None
+        self._closed = False
         try:
-            _drop_cut_short_line(path)
-            self._file: BinaryIO = open(path, "ab")  # noqa: SIM115
+            self._file, self.created = _open_locked(path)
         except OSError as exc:
+            self._release_lock_file()
             raise UsageError(f"cannot write the ledger {path}: {exc.strerror or exc}") from None
+        except BaseException:
+            self._release_lock_file()
+            raise
+        try:
+            self.recorded = load_ledger(path)
+            _end_last_line(self._file)
+        except OSError as exc:
+            self.close()
+            raise UsageError(f"cannot write the ledger {path}: {exc.strerror or exc}") from None
+        except BaseException:
+            self.close()
+            raise
 
     def append(self, entries: Iterable[LedgerEntry]) -> None:
         """Append `entries` and hand them to the operating system."""
-        self._file.write("".join(_line(entry) for entry in entries).encode())
+        self._file.seek(0, os.SEEK_END)
+        self._file.write(b"".join(_line(entry) for entry in entries))
         self._file.flush()
 
-    def close(self) -> None:
-        """Close the file."""
-        self._file.close()
-
     def rewrite(self, entries: Iterable[LedgerEntry]) -> None:
-        """Replace the whole file with `entries`, one line each, atomically."""
-        self.close()
-        temporary = f"{self.path}.tmp"
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.writelines(_line(entry) for entry in entries)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, self.path)
+        """Replace the whole file with `entries`, one line each, atomically.
+
+        The new file has a name of its own until it replaces the ledger, so no other writer
+        can share it, and is locked before it does, so the ledger is never left unlocked.
+        """
+        directory, name = os.path.split(os.path.abspath(self.path))
+        descriptor, temporary = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=directory)
+        new = os.fdopen(descriptor, "r+b")
+        try:
+            if _lock is not None:
+                _lock(descriptor)
+            new.writelines(_line(entry) for entry in entries)
+            new.flush()
+            os.fsync(descriptor)
+            # mkstemp makes the file private; the ledger keeps the permissions it had.
+            os.chmod(temporary, stat.S_IMODE(os.fstat(self._file.fileno()).st_mode))
+            if _lock is None:  # Windows cannot replace a file that is open
+                new.close()
+                self._file.close()
+            os.replace(temporary, self.path)
+        except BaseException:
+            new.close()
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
+        self._file.close()
+        self._file = new
+
+    def close(self, *, remove: bool = False) -> None:
+        """Close the file and let go of the lock; with `remove`, delete the file too."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            # Deleted while still locked where that is allowed, so that no other run can
+            # lock it in between and go on appending to a file no longer there.
+            if remove and _lock is not None:
+                os.remove(self.path)
+            self._file.close()
+            if remove and _lock is None:
+                os.remove(self.path)
+        finally:
+            self._release_lock_file()
+
+    def _release_lock_file(self) -> None:
+        if self._lock_file is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self._lock_file)
+            self._lock_file = None

@@ -18,6 +18,7 @@ from telnyx_wireless_async.cli._records import (
     csv_row,
     format_amount,
 )
+from telnyx_wireless_async.cli._terminal import is_printable, printable
 from telnyx_wireless_async.models import SimCard
 
 __all__ = ["FORMATS", "CardWriter", "CsvWriter", "JsonLinesWriter", "TableWriter", "make_writer"]
@@ -44,16 +45,24 @@ class JsonLinesWriter:
 
 
 class CsvWriter:
-    """A header row, then one row per card; columns are named by their JSON path."""
+    """A header row, then one row per card; columns are named by their JSON path.
+
+    Cells hold exactly what the API sent, control characters included.
+    """
 
     def __init__(self, stream: TextIO, *, include_group: bool = False) -> None:
         self._columns = CSV_COLUMNS + (CSV_GROUP_COLUMNS if include_group else ())
         self._writer = csv.writer(stream, lineterminator="\n")
+        # The csv module quotes a cell holding the line terminator, "\n", but not one holding
+        # a lone "\r", which readers take for a line break: such rows get every cell quoted.
+        self._quoting_writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self._writer.writerow(self._columns)
 
     def write(self, card: SimCard) -> None:
         """Write one card as a CSV row."""
-        self._writer.writerow(csv_row(card_to_json(card), self._columns))
+        row = csv_row(card_to_json(card), self._columns)
+        writer = self._quoting_writer if "\r" in "".join(row) else self._writer
+        writer.writerow(row)
 
 
 def _text(value: object) -> str:
@@ -63,7 +72,10 @@ def _text(value: object) -> str:
 
 
 class TableWriter:
-    """Fixed-width columns for people, with the tags last; one line per card, as it comes."""
+    """Fixed-width columns for people, with the tags last; one line per card, as it comes.
+
+    Control characters in the cards are written as visible escapes (see `printable`).
+    """
 
     # (heading, width, alignment); the last column, tags, takes what it needs.
     _COLUMNS: tuple[tuple[str, int, str], ...] = (
@@ -83,6 +95,10 @@ class TableWriter:
         self._line([heading for heading, _, _ in self._columns], "TAGS")
 
     def _line(self, cells: list[str], tags: str) -> None:
+        # One check of the whole line in the usual case; the escapes go in before the
+        # padding, so the columns still line up.
+        if not is_printable("".join(cells) + tags):
+            cells, tags = [printable(cell) for cell in cells], printable(tags)
         fixed = "  ".join(
             f"{cell:{align}{width}}"
             for cell, (_, width, align) in zip(cells, self._columns, strict=True)

@@ -31,8 +31,8 @@ exit status:
   0    success
   1    unexpected error (a bug, or writing the output failed part way)
   2    usage error: bad option, an input file that is missing, unreadable,
-       empty or malformed, or an output file that cannot be created
-       (nothing was sent)
+       empty or malformed, a ledger in use by another run, or an output
+       file that cannot be created (nothing was sent)
   3    API error: the API could not be reached, refused the key, or failed
   4    partial failure: some registration codes failed or have no known outcome
        (see the ledger; run the same command again to resume)
@@ -237,7 +237,7 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
         "--ledger",
         metavar="LEDGER",
         help="where to record outcomes, and resume from (default: FILE.ledger.jsonl; "
-        "required when FILE is -)",
+        "required when FILE is -); locked while a run uses it",
     )
     register.add_argument(
         "--retry-failed",

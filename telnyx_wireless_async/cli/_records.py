@@ -43,12 +43,19 @@ CSV_GROUP_COLUMNS: tuple[str, ...] = ("sim_card_group.name",)
 
 
 def _timestamp(value: datetime) -> str:
-    """Write a timestamp the way the API does: UTC, milliseconds, ``Z``."""
+    """Write a timestamp the way the API does: UTC, milliseconds, ``Z``.
+
+    Near `datetime`'s bounds the instant may have no UTC date it can hold (e.g.
+    ``9999-12-31T23:00:00-05:00`` is in the year 10000): then it keeps its own offset.
+    """
     if value.tzinfo is None:
         return value.isoformat()
-    value = value.astimezone(UTC)
     spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-    return value.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        return value.isoformat(timespec=spec)
+    return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
 
 
 def _plain(_instance: Any, _field: Any, value: Any) -> Any:

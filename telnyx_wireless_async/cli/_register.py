@@ -5,7 +5,8 @@ those the ledger settles: registered, or refused by the API for that code (unles
 ``--retry-failed``). Codes the ledger has as unknown are sent again. If the API then answers
 "already registered" for a code an earlier run had sent without recording the answer, that
 earlier run registered it: the code is recorded as registered, marked ``earlier_run``.
-The API never registers a code twice, so resending cannot double-register.
+The API never registers a code twice, so resending cannot double-register. One run at a
+time: a second run on a ledger in use stops before it reads it (see `LedgerFile`).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from telnyx_wireless_async import (
 from telnyx_wireless_async._registration import is_already_registered, points_at_a_code
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError
-from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger, now
+from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, now
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
+from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.cli._wording import plural
 from telnyx_wireless_async.errors import APIStatusError
 
@@ -174,10 +176,24 @@ async def _register(
 
 def _ledger_path(args: argparse.Namespace) -> str:
     if args.ledger is not None:
-        return str(args.ledger)
+        path = str(args.ledger)
+        if args.file != "-" and _same_file(args.file, path):
+            # Opening it as the ledger would cut its last line and rewrite it as JSON Lines.
+            raise UsageError(
+                f"--ledger {path} is the codes file {args.file}; name another file for the ledger"
+            )
+        return path
     if args.file == "-":
         raise UsageError("reading codes from standard input needs --ledger FILE")
     return f"{args.file}.ledger.jsonl"
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Tell whether two paths name one file: the same spelling, a symlink or a hard link."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one is missing (so not the other), or cannot be looked at
+        return os.path.abspath(first) == os.path.abspath(second)
 
 
 def _summary(
@@ -207,8 +223,11 @@ def _summary(
         if on_retry
         else "",
     ]
+    # The API's error titles, or whatever a ledger file says they were.
     reasons = collections.Counter(
-        str((entry.error or {}).get("title") or "?") for entry in final if entry.outcome == "failed"
+        printable(str((entry.error or {}).get("title") or "?"))
+        for entry in final
+        if entry.outcome == "failed"
     )
     notes = {
         "registered": "; ".join(note for note in registered_notes if note),
@@ -229,55 +248,65 @@ def _summary(
     return lines
 
 
-def _abandon(bar: ProgressBar, file: LedgerFile, empty_ledger: str | None) -> None:
-    """Close the run's bar and ledger file; remove the ledger if nothing was sent."""
-    bar.close()
-    file.close()
-    if empty_ledger is not None:
-        os.remove(empty_ledger)
-
-
 def run(args: argparse.Namespace) -> int:
     """Register the codes in ``args.file``, resuming from the ledger; return the exit status."""
     ledger_path = _ledger_path(args)
     codes_file = read_codes(args.file, column=args.column)
-    previous = load_ledger(ledger_path)
-    plan = make_plan(codes_file.codes, previous, retry_failed=args.retry_failed)
-    session = open_session(args) if plan.to_send else None
-
-    created = not os.path.exists(ledger_path)
+    # Locked from before it is read until the end: another run on it stops at once.
     file = LedgerFile(ledger_path)
-    ledger = RecordingLedger(file, resent=plan.resent)
+    ledger: RecordingLedger | None = None
+    try:
+        plan = make_plan(codes_file.codes, file.recorded, retry_failed=args.retry_failed)
+        session = open_session(args) if plan.to_send else None
+        ledger = RecordingLedger(file, resent=plan.resent)
+        return _run(args, plan, session, file, ledger)
+    finally:
+        # A ledger this run created and recorded nothing in would only puzzle the next run.
+        file.close(remove=file.created and (ledger is None or not ledger.entries))
+
+
+def _run(
+    args: argparse.Namespace,
+    plan: Plan,
+    session: AsyncSession | None,
+    file: LedgerFile,
+    ledger: RecordingLedger,
+) -> int:
+    """Send the codes of `plan`, rewrite the ledger, and print the summary."""
     bar = ProgressBar("registering", len(plan.to_send), unit="codes")
     start = time.perf_counter()
     refused: APIStatusError | None = None
+    interrupted = False
     try:
         if session is not None:
             asyncio.run(_register(session, plan.to_send, args, ledger, bar))
     except APIStatusError as exc:
         if not ledger.entries:
-            _abandon(bar, file, ledger_path if created else None)
             raise
         refused = exc  # the API refused a request as a whole: the SDK sent no more chunks
-    except BaseException as exc:
-        _abandon(bar, file, ledger_path if created and not ledger.entries else None)
-        if not isinstance(exc, KeyboardInterrupt) or not ledger.entries:
+    except KeyboardInterrupt:
+        if not ledger.entries:
             raise
+        interrupted = True
+    finally:
+        seconds = time.perf_counter() - start
+        bar.close()
+    # A file name may hold control characters too.
+    ledger_path = printable(file.path)
+    if interrupted:
         sys.stderr.write(
             f"telnyx-wireless: interrupted; {ledger_path} records what was done: "
             "run the same command again to resume\n"
         )
         return ExitCode.INTERRUPTED
-    seconds = time.perf_counter() - start
-    bar.close()
 
-    final = {**previous, **ledger.entries}
+    final = {**file.recorded, **ledger.entries}
     in_file = [final[code] for code in plan.codes if code in final]
     listed = set(plan.codes)
     file.rewrite(in_file + [entry for code, entry in final.items() if code not in listed])
 
     sent = [ledger.entries[code] for code in plan.to_send if code in ledger.entries]
-    source = "standard input" if args.file == "-" else args.file
+    source = "standard input" if args.file == "-" else printable(args.file)
     repeats = f" (and {plural(plan.repeats, 'repeated line')}, skipped)" if plan.repeats else ""
     print(f"{source}: {plural(len(plan.codes), 'registration code')}{repeats}")
     for line in _summary(plan, sent, in_file, seconds, ledger_path):
