@@ -29,7 +29,7 @@ class ExitCode(enum.IntEnum):
     API = 3
     """The API could not be reached, refused the key, or failed."""
     PARTIAL = 4
-    """Some registration codes failed or have no known outcome."""
+    """Some registration codes failed, have no known outcome, or may predate the run."""
     INTERRUPTED = 130
     """Interrupted by Ctrl-C (128 + SIGINT), as shells report it."""
 
@@ -59,9 +59,7 @@ def describe_api_error(error: TelnyxError, base_url: str) -> str:
     if isinstance(error, PermissionDeniedError):
         return one_line(f"the API key may not do this ({error})")
     if isinstance(error, APIConnectionError):
-        # aiohttp's own message ("Cannot connect to host ...") reads better than its repr.
-        cause = error.__cause__
-        reason = str(cause) if cause is not None and str(cause) else str(error)
+        reason = str(error)
         hint = "check --base-url or TELNYX_BASE_URL"
         return one_line(f"no usable answer from {base_url} ({reason}); {hint}")
     root = base_url.rstrip("/")

@@ -34,7 +34,8 @@ exit status:
        empty or malformed, a ledger in use by another run, or an output
        file that cannot be created (nothing was sent)
   3    API error: the API could not be reached, refused the key, or failed
-  4    partial failure: some registration codes failed or have no known outcome
+  4    partial failure: some registration codes failed, have no known outcome,
+       or were found already registered on a retry, perhaps before the run
        (see the ledger; run the same command again to resume)
   130  interrupted (Ctrl-C)
 

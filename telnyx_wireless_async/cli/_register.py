@@ -35,7 +35,7 @@ from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
 from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.cli._wording import plural
-from telnyx_wireless_async.errors import APIStatusError
+from telnyx_wireless_async.errors import APIConnectionError, APIStatusError
 
 __all__ = ["IN_FLIGHT_REASON", "Plan", "RecordingLedger", "make_plan", "run"]
 
@@ -219,7 +219,8 @@ def _summary(
     on_retry = sum(1 for entry in sent if entry.on_retry)
     registered_notes = [
         f"{earlier:,} of them by an earlier, interrupted run" if earlier else "",
-        f"{on_retry:,} found already registered on a retry (see on_retry in the ledger)"
+        f"{on_retry:,} found already registered on a retry, perhaps before this run"
+        " (see on_retry in the ledger)"
         if on_retry
         else "",
     ]
@@ -275,15 +276,17 @@ def _run(
     """Send the codes of `plan`, rewrite the ledger, and print the summary."""
     bar = ProgressBar("registering", len(plan.to_send), unit="codes")
     start = time.perf_counter()
-    refused: APIStatusError | None = None
+    refused: APIStatusError | APIConnectionError | None = None
     interrupted = False
     try:
         if session is not None:
             asyncio.run(_register(session, plan.to_send, args, ledger, bar))
-    except APIStatusError as exc:
+    except (APIStatusError, APIConnectionError) as exc:
         if not ledger.entries:
             raise
-        refused = exc  # the API refused a request as a whole: the SDK sent no more chunks
+        # The API refused a request as a whole, or could not be reached: the SDK sent no
+        # more chunks, and the ledger and the summary say what became of those it sent.
+        refused = exc
     except KeyboardInterrupt:
         if not ledger.entries:
             raise
@@ -313,5 +316,7 @@ def _run(
         print(line)
     if refused is not None:
         raise refused  # after the summary: the command line says what the API refused
-    registered = sum(1 for entry in in_file if entry.outcome == "registered")
-    return ExitCode.OK if registered == len(plan.codes) else ExitCode.PARTIAL
+    # A code found already registered on a retry may have been registered before the
+    # run, by anyone: registered, but not confirmed as this tool's doing.
+    confirmed = sum(1 for entry in in_file if entry.outcome == "registered" and not entry.on_retry)
+    return ExitCode.OK if confirmed == len(plan.codes) else ExitCode.PARTIAL
