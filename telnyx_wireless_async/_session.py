@@ -321,6 +321,8 @@ class AsyncSession:
         length = response.content_length
         if length is not None and length > limit:
             raise self._too_large(response.status, asked, f"says {length:,} bytes")
+        if length is not None and "Content-Encoding" not in response.headers:
+            return await response.read()  # exactly `length` bytes: no more can come
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.content.iter_any():
