@@ -10,6 +10,7 @@ from telnyx_wireless_async._bulk import RegistrationLedger
 from telnyx_wireless_async._http import package_version as _package_version
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy
 from telnyx_wireless_async._session import DEFAULT_BASE_URL, AsyncSession
+from telnyx_wireless_async._transport import AsyncTransport
 from telnyx_wireless_async.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -58,6 +59,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncSession",
+    "AsyncTransport",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

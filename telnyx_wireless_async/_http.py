@@ -34,6 +34,7 @@ __all__ = [
     "USER_AGENT",
     "build_headers",
     "decipher_response",
+    "encode_json",
     "error_from_response",
     "package_version",
     "rate_limit_pause",
@@ -70,6 +71,11 @@ _STATUS_ERRORS: Mapping[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+def encode_json(value: Any) -> bytes:
+    """Serialise a request body: compact JSON, UTF-8, non-ASCII kept as it is."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def build_headers(api_key: str) -> dict[str, str]:

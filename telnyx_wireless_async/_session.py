@@ -13,26 +13,26 @@ from urllib.parse import urlsplit
 from telnyx_wireless_async._http import (
     build_headers,
     decipher_response,
+    encode_json,
     rate_limit_pause,
     schema_error,
 )
 from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
-from telnyx_wireless_async._validation import check_int_range, check_seconds
-from telnyx_wireless_async.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    RateLimitError,
-    ResponseTooLargeError,
+from telnyx_wireless_async._transport import (
+    AiohttpTransport,
+    AsyncTransport,
+    Request,
+    Response,
+    check_http_session,
 )
+from telnyx_wireless_async._validation import check_int_range, check_seconds
+from telnyx_wireless_async.errors import RateLimitError
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
 if TYPE_CHECKING:
-    # aiohttp is imported when the first request goes out: it takes most of the
-    # package's import time (its connector builds TLS contexts on import).
     import aiohttp
-    from multidict import CIMultiDictProxy
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RESPONSE_SIZE", "AsyncSession", "check_base_url"]
 
@@ -73,6 +73,9 @@ class AsyncSession:
             are never followed, whatever its settings.
         max_response_size: The most bytes a response body may hold once decoded
             (32 MiB by default); a larger one raises `ResponseTooLargeError`.
+        transport: Where requests go instead of aiohttp, e.g.
+            `telnyx_wireless_async.testing.MockTransport` in tests; not closed by this
+            session. Not with `http_session`.
 
     Raises:
         ValueError: No API key was given or found, or an argument is out of range.
@@ -88,6 +91,7 @@ class AsyncSession:
         retry: RetryPolicy | None = None,
         http_session: aiohttp.ClientSession | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+        transport: AsyncTransport | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("TELNYX_API_KEY", "")
         if not isinstance(key, str):
@@ -105,25 +109,26 @@ class AsyncSession:
         check_base_url(url)
         check_seconds("timeout", timeout)
         check_int_range("max_response_size", max_response_size, low=1024)
-        check_seconds("timeout", timeout)
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a RetryPolicy, got {retry!r}")
+        if transport is not None:
+            if http_session is not None:
+                raise TypeError("give http_session or transport, not both")
+            if not isinstance(transport, AsyncTransport):
+                raise TypeError(f"transport must be an AsyncTransport, got {transport!r}")
         if http_session is not None:
-            import aiohttp
-
-            if not isinstance(http_session, aiohttp.ClientSession):
-                raise TypeError(
-                    f"http_session must be an aiohttp.ClientSession, got {http_session!r}"
-                )
+            check_http_session(http_session)
 
         self._key = key  # only to strip it from error messages; never shown
         self._headers = build_headers(key)
+        self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self._max_response_size = max_response_size
         self._base_url = url.rstrip("/")
         self._timeout = float(timeout)
         self._retry = retry if retry is not None else RetryPolicy()
         self._http = http_session
-        self._owns_http = http_session is None
+        self._transport = transport
+        self._owns_transport = transport is None
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop it was opened in
         # Paces every request of the session by the server's rate-limit headers.
@@ -165,7 +170,7 @@ class AsyncSession:
     ) -> None:
         await self.close()
 
-    def _open(self) -> aiohttp.ClientSession:
+    def _open(self) -> AsyncTransport:
         if self._state is _State.CLOSED:
             raise RuntimeError("this AsyncSession is closed; create a new one")
         loop = asyncio.get_running_loop()
@@ -177,20 +182,20 @@ class AsyncSession:
                 "this AsyncSession was opened in another event loop (an earlier"
                 " asyncio.run(), say); create one AsyncSession per event loop"
             )
-        if self._http is None:
-            import aiohttp
-
-            self._http = aiohttp.ClientSession()
+        if self._transport is None:
+            self._transport = AiohttpTransport(
+                self._http, max_response_size=self._max_response_size
+            )
         self._state = _State.OPEN
-        return self._http
+        return self._transport
 
     async def close(self) -> None:
-        """Close the session and, if this session created it, the aiohttp session."""
+        """Close the session and what it created: its transport and aiohttp session."""
         if self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
-        if self._owns_http and self._http is not None:
-            await self._http.close()
+        if self._owns_transport and self._transport is not None:
+            await self._transport.aclose()
 
     async def request(
         self,
@@ -223,14 +228,22 @@ class AsyncSession:
             TelnyxError: The request failed after its retries (a subclass says how).
             RuntimeError: The session is closed.
         """
-        http = self._open()
-        url = self._base_url + path
+        transport = self._open()
         policy = retry or self._retry
         asked = f"{method} {path}" + (f" ({label})" if label else "")  # starts every message
+        outgoing = Request(
+            method=method,
+            url=self._base_url + path,
+            params=params or {},
+            headers=self._headers if json is None else self._json_headers,
+            content=None if json is None else encode_json(json),
+            timeout=self._timeout,
+            label=asked,
+        )
 
-        async def paced_exchange(deadline: float) -> tuple[int, CIMultiDictProxy[str], bytes]:
+        async def paced_exchange(deadline: float) -> Response:
             if not policy.wait:
-                return await self._exchange(http, method, url, params, json, asked)
+                return await transport.handle_request(outgoing)
             if not await self._throttle.acquire(deadline=deadline):
                 held = self._throttle.remaining_pause
                 raise RateLimitError(
@@ -239,126 +252,33 @@ class AsyncSession:
                     status=429,
                     retry_after=held,
                 )
-            status: int | None = None
-            headers: Mapping[str, str] = {}
+            response: Response | None = None
             try:
-                status, headers, body = await self._exchange(http, method, url, params, json, asked)
+                response = await transport.handle_request(outgoing)
             finally:
-                pause = rate_limit_pause(status, headers) if status is not None else None
+                headers = response.headers if response is not None else {}
+                pause = rate_limit_pause(response.status, headers) if response is not None else None
                 if pause is not None:
                     pause = min(pause, policy.max_server_delay)
                 self._throttle.release(headers, pause)
-            return status, headers, body
+            return response
 
         async def send(deadline: float) -> T:
-            status, headers, body = await paced_exchange(deadline)
+            response = await paced_exchange(deadline)
+            status, body = response.status, response.content
             # One body decoded at a time: responses that arrive together would otherwise
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
                 secret = self._key
-                payload = decipher_response(status, headers, body, request=asked, secret=secret)
+                payload = decipher_response(
+                    status, response.headers, body, request=asked, secret=secret
+                )
                 try:
                     return await parse(payload)
                 except ModelError as error:
                     raise schema_error(status, body, error, request=asked, secret=secret) from None
 
         return await call_with_retries(policy, send)
-
-    async def _exchange(
-        self,
-        http: aiohttp.ClientSession,
-        method: str,
-        url: str,
-        params: Mapping[str, str] | None,
-        json: Any,
-        asked: str,
-    ) -> tuple[int, CIMultiDictProxy[str], bytes]:
-        """Send one attempt and read its whole answer; aiohttp's errors become ours.
-
-        aiohttp's exceptions carry the request, its headers and so the API key, in
-        their ``repr``: none is chained to ours or put in a message, which names the
-        class and what ``str`` says, with the key struck out in case the server
-        echoed it.
-        """
-        import aiohttp  # already imported by _open; a lookup, not an import, from here on
-
-        failure: APIConnectionError
-        try:
-            async with http.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                headers=self._headers,
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
-                # Whatever a borrowed session says: a 4xx is an answer to decipher, and a
-                # redirect is never followed (a 303 would replay a POST as a GET, a 307
-                # would send it, key and all, to another origin).
-                raise_for_status=False,
-                allow_redirects=False,
-            ) as response:
-                body = await self._read_body(response, asked)
-                return response.status, response.headers, body
-        except aiohttp.ConnectionTimeoutError:
-            failure = APITimeoutError(
-                f"{asked}: connecting timed out after {self._timeout} s", request_sent=False
-            )
-        except TimeoutError:
-            failure = APITimeoutError(f"{asked} timed out after {self._timeout} s")
-        except aiohttp.ClientConnectorError as exc:
-            failure = APIConnectionError(
-                self._redact(f"{asked}: could not connect: {exc}"), request_sent=False
-            )
-        except aiohttp.ClientError as exc:
-            failure = APIConnectionError(self._redact(f"{asked} failed: {describe(exc)}"))
-        # Raised here, outside the except clauses, so that neither __cause__ nor
-        # __context__ holds aiohttp's exception.
-        raise failure
-
-    async def _read_body(self, response: aiohttp.ClientResponse, asked: str) -> bytes:
-        """Read a decoded body, refusing one over ``max_response_size``."""
-        limit = self._max_response_size
-        length = response.content_length
-        if length is not None and length > limit:
-            raise self._too_large(response.status, asked, f"says {length:,} bytes")
-        if length is not None and "Content-Encoding" not in response.headers:
-            return await response.read()  # exactly `length` bytes: no more can come
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.content.iter_any():
-            size += len(chunk)
-            if size > limit:
-                raise self._too_large(response.status, asked, f"holds over {size:,} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _too_large(self, status: int, asked: str, size: str) -> ResponseTooLargeError:
-        return ResponseTooLargeError(
-            f"{asked}: HTTP {status} body {size} decoded, over max_response_size"
-            f" ({self._max_response_size:,} bytes)",
-            status=status,
-            body=b"",
-        )
-
-    def _redact(self, text: str) -> str:
-        """Strike the API key out of `text`: a server may echo it into an error."""
-        return text.replace(self._key, "<redacted>")
-
-
-def describe(exc: BaseException) -> str:
-    """Describe an aiohttp exception by its class and ``str``, never its ``repr``.
-
-    A `aiohttp.ClientResponseError`'s ``str`` names the URL, which is ours; its
-    ``repr`` holds the request's headers, the API key among them.
-    """
-    import aiohttp
-
-    if isinstance(exc, aiohttp.ClientResponseError):
-        text = f"{exc.status}, {exc.message}" if exc.status else exc.message
-    else:
-        text = str(exc)
-    name = type(exc).__name__
-    return f"{name}: {text}" if text else name
 
 
 def check_base_url(url: object) -> None:

@@ -14,7 +14,12 @@ Three ways to run it:
 - as a pytest plugin enabled by name, giving the fixtures ``telnyx_emulator`` and
   ``telnyx_session``: ``pytest_plugins = ["telnyx_wireless_async.testing.pytest_plugin"]``;
 - as a process: ``python -m telnyx_wireless_async.testing --port 8080``.
+
+For unit tests of your own client logic with no socket at all, `MockTransport` answers the
+session's requests from a function of yours: ``AsyncSession(transport=MockTransport(handler))``.
 """
+
+from telnyx_wireless_async._transport import Request, Response
 
 from ._app import BASE_PATH, STATS_PATH, create_app
 from ._faults import MALFORMED_BODIES, FaultProfile, Outcome
@@ -29,6 +34,7 @@ from ._inventory import (
     is_valid_registration_code,
     registration_code,
 )
+from ._mock import Handler, MockTransport, json_response
 from ._ratelimit import RateLimiter, RateLimitStatus
 from ._server import Emulator
 from ._state import EmulatorState, Fault, RecordedRequest
@@ -50,12 +56,17 @@ __all__ = [
     "EmulatorStats",
     "Fault",
     "FaultProfile",
+    "Handler",
     "Inventory",
+    "MockTransport",
     "Outcome",
     "RateLimitStatus",
     "RateLimiter",
     "RecordedRequest",
+    "Request",
+    "Response",
     "create_app",
     "is_valid_registration_code",
+    "json_response",
     "registration_code",
 ]

@@ -1,0 +1,60 @@
+"""`MockTransport`: answer the SDK's requests from a function, with no socket and no server."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from telnyx_wireless_async._transport import Request, Response
+
+__all__ = ["Handler", "MockTransport", "json_response"]
+
+Handler = Callable[[Request], Response | Awaitable[Response]]
+"""Answers one request: returns (or awaits to) a `Response`, or raises as a transport does
+(`APIConnectionError` for a dropped connection, `APITimeoutError` for a timeout)."""
+
+
+def json_response(
+    data: Any, *, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Return a `Response` whose body is `data` as JSON."""
+    return Response(
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+        content=json.dumps(data).encode(),
+    )
+
+
+class MockTransport:
+    """A transport that hands every request to `handler`, for unit tests of client logic.
+
+    Retries, rate-limit pacing, pagination and bulk accounting all run above the
+    transport, so they run as in production; only the network is replaced. Use it with
+    ``AsyncSession(transport=MockTransport(handler))`` and a ``RetryPolicy(wait=False)``
+    so that nothing sleeps::
+
+        def handler(request: Request) -> Response:
+            return json_response({"data": [], "meta": {...}})
+
+    Args:
+        handler: Called with each `Request`; see `Handler`.
+    """
+
+    def __init__(self, handler: Handler) -> None:
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, got {handler!r}")
+        self._handler = handler
+
+    async def handle_request(self, request: Request) -> Response:
+        """Return what the handler answers to `request`."""
+        answer = self._handler(request)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if not isinstance(answer, Response):
+            raise TypeError(f"the handler must return a Response, got {answer!r:.80}")
+        return answer
+
+    async def aclose(self) -> None:
+        """Nothing to release."""

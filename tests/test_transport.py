@@ -1,0 +1,162 @@
+"""The transport seam: `MockTransport` runs the session's logic with no socket."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from telnyx_wireless_async import (
+    APIConnectionError,
+    AsyncSession,
+    InternalServerError,
+    RetryEvent,
+    RetryPolicy,
+)
+from telnyx_wireless_async.testing import MockTransport, Request, Response, json_response
+
+from .conftest import API_KEY
+
+BASE = "https://api.example.test/v2"
+
+
+def page(number: int, size: int, total: int) -> dict[str, object]:
+    start = (number - 1) * size
+    cards = [
+        {"id": f"card-{i}", "iccid": f"{i:019d}"} for i in range(start, min(total, start + size))
+    ]
+    pages = -(-total // size)
+    meta = {"page_number": number, "page_size": size, "total_pages": pages, "total_results": total}
+    return {"data": cards, "meta": meta}
+
+
+def listing(request: Request) -> Response:
+    number = int(request.params["page[number]"])
+    return json_response(page(number, int(request.params["page[size]"]), 45))
+
+
+async def test_a_session_sends_through_the_transport_it_is_given() -> None:
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return listing(request)
+
+    async with AsyncSession(API_KEY, base_url=BASE, transport=MockTransport(handler)) as s:
+        first = await s.sim_cards.list(page_size=10, status="enabled")
+    (request,) = seen
+    assert (request.method, request.url) == ("GET", f"{BASE}/sim_cards")
+    assert request.params == {
+        "filter[status]": "enabled",
+        "page[number]": "1",
+        "page[size]": "10",
+    }
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert request.content is None
+    assert API_KEY not in repr(request)
+    assert [card.id for card in first.data] == [f"card-{i}" for i in range(10)]
+
+
+async def test_a_walk_over_a_mock_transport_yields_every_card_once() -> None:
+    transport = MockTransport(listing)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport) as session:
+        cards = [card async for card in session.sim_cards.stream(page_size=10, prefetch=3)]
+    assert [card.id for card in cards] == [f"card-{i}" for i in range(45)]
+
+
+async def test_retries_run_above_the_transport() -> None:
+    answers = [json_response({"errors": []}, status=503), None]
+    events: list[RetryEvent] = []
+
+    def handler(request: Request) -> Response:
+        answer = answers.pop(0)
+        if answer is None:
+            return listing(request)
+        return answer
+
+    policy = RetryPolicy(wait=False, on_retry=events.append)
+    transport = MockTransport(handler)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
+        await s.sim_cards.list()
+    assert [type(e.error) for e in events] == [InternalServerError]
+
+
+async def test_a_lost_success_is_accounted_for_through_a_mock_transport() -> None:
+    registered: set[str] = set()
+    calls = 0
+
+    async def handler(request: Request) -> Response:
+        nonlocal calls
+        calls += 1
+        assert request.headers["Content-Type"] == "application/json"
+        codes = json.loads(request.content or b"{}")["registration_codes"]
+        if calls == 1:
+            registered.update(codes)
+            raise APIConnectionError("the connection dropped after the server acted")
+        errors = [
+            {"code": "10015", "title": "Invalid registration code",
+             "detail": "The registration code is already registered.",
+             "source": {"pointer": f"/registration_codes/{i}"}}
+            for i, code in enumerate(codes) if code in registered
+        ]  # fmt: skip
+        return json_response({"data": [], "errors": errors}, status=202)
+
+    codes = [f"{n:010d}" for n in range(5)]
+    policy = RetryPolicy(wait=False)
+    transport = MockTransport(handler)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
+        result = await s.sim_cards.register(codes)
+    assert sorted(result.already_registered_on_retry) == codes
+    assert result.failed == ()
+    assert not result.ok
+
+
+async def test_a_handler_must_answer_with_a_response() -> None:
+    transport = MockTransport(lambda request: {"data": []})  # type: ignore[arg-type,return-value]
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport) as session:
+        with pytest.raises(TypeError, match="must return a Response"):
+            await session.sim_cards.list()
+
+
+async def test_a_transport_and_an_http_session_are_not_both_taken() -> None:
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(TypeError, match="not both"):
+            AsyncSession(API_KEY, transport=MockTransport(listing), http_session=http)
+    with pytest.raises(TypeError, match="transport must be an AsyncTransport"):
+        AsyncSession(API_KEY, transport=object())  # type: ignore[arg-type]
+
+
+def runtime_imports(source: str) -> set[str]:
+    """The modules a source imports when it runs: not those under ``if TYPE_CHECKING:``."""
+    tree = ast.parse(source)
+    typing_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in ast.walk(block)
+    }
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_sdk_core_imports_aiohttp_in_one_module_only() -> None:
+    import telnyx_wireless_async
+
+    root = Path(telnyx_wireless_async.__file__).parent
+    core = [*root.glob("*.py"), *root.glob("resources/*.py")]
+    importers = sorted(
+        str(path.relative_to(root))
+        for path in core
+        if "aiohttp" in runtime_imports(path.read_text())
+    )
+    assert importers == ["_transport.py"]
