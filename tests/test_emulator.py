@@ -29,10 +29,12 @@ from telnyx_wireless_async.testing import (
     Emulator,
     EmulatorState,
     Fault,
+    Inventory,
     create_app,
     is_valid_registration_code,
     registration_code,
 )
+from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
 
 # pytester runs the plugin's own tests in a scratch directory.
 pytest_plugins = ["pytester"]
@@ -215,6 +217,22 @@ async def test_page_beyond_the_last_is_empty_with_correct_meta(api: Api) -> None
 async def test_cards_are_unique_and_complete(all_cards: list[Json]) -> None:
     for field in ("id", "iccid", "imsi", "msisdn"):
         assert len({card[field] for card in all_cards}) == SIZE, field
+
+
+def test_msisdns_stay_unique_up_to_the_largest_inventory() -> None:
+    # Nothing is stored per card, so the largest inventory costs nothing until cards are built.
+    inventory = Inventory(size=MAX_INVENTORY_SIZE, seed=SEED)
+    ten_million = 10**7  # past it, the last seven digits of an MSISDN repeat
+    endings = [*range(300), *range(ten_million - 300, ten_million)]
+    indexes = [
+        ending + ten_million * block
+        for ending in endings
+        for block in range(MAX_INVENTORY_SIZE // ten_million)
+    ]
+    assert {ten_million - 1, ten_million, MAX_INVENTORY_SIZE - 1} <= set(indexes)
+    msisdns = [inventory.card(index)["msisdn"] for index in indexes]
+    assert all(re.fullmatch(r"\+1[0-9]{10}", msisdn) for msisdn in msisdns)
+    assert len(set(msisdns)) == len(indexes)
 
 
 async def test_a_million_cards_page_without_materialising(http: aiohttp.ClientSession) -> None:
