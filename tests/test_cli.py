@@ -505,6 +505,12 @@ def files(tmp_path: Path) -> Path:
         (["register", "{dir}/codes.txt", "--ledger", "{dir}/broken.jsonl"], "broken.jsonl:1"),
         (["register", "-"], "--ledger"),
         (["register", "{dir}/codes.txt", "--chunk-size", "1001"], "between 1 and 1000"),
+        (["emulator", "--port=0", "--size=100000001"], "--size: must be between 0 and 100000000"),
+        (["emulator", "--port=0", "--size=-5"], "--size: must be between 0 and 100000000, got -5"),
+        (["emulator", "--port=70000"], "--port: must be between 0 and 65535, got 70000"),
+        (["emulator", "--port=0", "--latency=nan"], "--latency: must be zero or more"),
+        (["emulator", "--port=0", "--latency=-1"], "--latency: must be zero or more"),
+        (["emulator", "--port=0", "--seed=x"], "--seed: invalid int value: 'x'"),
     ],
 )
 async def test_usage_errors_are_one_line_and_exit_2(

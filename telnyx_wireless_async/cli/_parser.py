@@ -270,6 +270,14 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
 
 
+def _emulator_size(text: str) -> int:
+    """Parse ``emulator --size``: 0 to the emulator's largest inventory."""
+    # Imported only when --size is given: it loads aiohttp.web, which other commands never need.
+    from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
+
+    return _int_range(0, MAX_INVENTORY_SIZE)(text)
+
+
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     emulator = commands.add_parser(
         "emulator",
@@ -290,7 +298,7 @@ def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
     emulator.add_argument(
         "--size",
-        type=_int_range(0),
+        type=_emulator_size,
         default=1000,
         help="number of synthetic SIM cards (default: %(default)s)",
     )

@@ -12,17 +12,88 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from ._faults import FaultProfile
+from ._inventory import MAX_INVENTORY_SIZE
 from ._server import Emulator
 
+PROG = "python -m telnyx_wireless_async.testing"
 
-def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m telnyx_wireless_async.testing",
+
+class _Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` that reports a mistake in one line of stderr, then exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an argparse type for a whole number from `low` to `high` (None: no upper bound)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
+    """Return an argparse type for a finite number of seconds, more than zero or not."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number of seconds, got {text!r}")
+        if value < 0 or (value == 0 and not allow_zero):
+            kind = "zero or more" if allow_zero else "more than zero"
+            raise argparse.ArgumentTypeError(f"must be {kind} seconds, got {text!r}")
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    """Parse a fraction from 0 to 1, as every rate is."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction, got {text!r}") from None
+    # Written so that nan fails too.
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text!r}")
+    return value
+
+
+def _statuses(text: str) -> tuple[int, ...]:
+    """Parse comma-separated HTTP error statuses."""
+    try:
+        statuses = tuple(int(item) for item in text.split(",") if item.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated statuses, got {text!r}"
+        ) from None
+    if not statuses or not all(400 <= status <= 599 for status in statuses):
+        raise argparse.ArgumentTypeError(f"expected statuses from 400 to 599, got {text!r}")
+    return statuses
+
+
+def _parse_arguments(argv: Sequence[str] | None, prog: str = PROG) -> argparse.Namespace:
+    parser = _Parser(
+        prog=prog,
         description="Serve an emulator of the Telnyx Wireless SIM-card API until interrupted.",
     )
     parser.add_argument(
@@ -30,15 +101,16 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=_whole_number(0, 65535),
         default=8080,
         help="port to bind, 0 for any free one (default: %(default)s)",
     )
     parser.add_argument(
         "--size",
-        type=int,
+        type=_whole_number(0, MAX_INVENTORY_SIZE),
         default=1000,
-        help="number of synthetic SIM cards (default: %(default)s)",
+        help=f"number of synthetic SIM cards, at most {MAX_INVENTORY_SIZE:,} "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed of the synthetic inventory (default: %(default)s)"
@@ -50,13 +122,13 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--latency",
-        type=float,
+        type=_seconds(allow_zero=True),
         default=0.0,
         help="seconds added to every request (default: %(default)s)",
     )
     parser.add_argument(
         "--max-codes-per-request",
-        type=int,
+        type=_whole_number(1),
         default=1000,
         help="most registration codes one request may carry (default: %(default)s)",
     )
@@ -70,13 +142,13 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     faults.add_argument(
         "--latency-jitter",
-        type=float,
+        type=_seconds(allow_zero=True),
         default=0.0,
         help="up to this many more seconds per request, drawn at random (default: 0)",
     )
     faults.add_argument(
         "--error-rate",
-        type=float,
+        type=_fraction,
         default=0.0,
         help="fraction of requests answered with an error status (default: 0)",
     )
@@ -88,68 +160,68 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     faults.add_argument(
         "--retry-after-rate",
-        type=float,
+        type=_fraction,
         default=0.0,
         help="fraction of those errors that carry Retry-After (default: 0)",
     )
     faults.add_argument(
         "--retry-after",
-        type=int,
+        type=_whole_number(0),
         default=1,
         help="the Retry-After they carry, in seconds (default: 1)",
     )
     faults.add_argument(
         "--drop-rate",
-        type=float,
+        type=_fraction,
         default=None,
         help="fraction of requests whose connection is dropped, half before and half after "
         "processing; --drop-before-rate and --drop-after-rate override it",
     )
     faults.add_argument(
         "--drop-before-rate",
-        type=float,
+        type=_fraction,
         default=None,
         help="fraction of requests dropped before processing (default: 0)",
     )
     faults.add_argument(
         "--drop-after-rate",
-        type=float,
+        type=_fraction,
         default=None,
         help="fraction of requests dropped after processing, unanswered (default: 0)",
     )
     faults.add_argument(
         "--truncated-rate",
-        type=float,
+        type=_fraction,
         default=0.0,
         help="fraction of 2xx answers whose JSON body is cut partway (default: 0)",
     )
     faults.add_argument(
         "--malformed-rate",
-        type=float,
+        type=_fraction,
         default=0.0,
         help="fraction of 2xx answers whose body is not the documented JSON (default: 0)",
     )
     faults.add_argument(
         "--slow-body-rate",
-        type=float,
+        type=_fraction,
         default=0.0,
         help="fraction of answers whose body trickles in slowly (default: 0)",
     )
     faults.add_argument(
         "--slow-body-seconds",
-        type=float,
+        type=_seconds(allow_zero=True),
         default=5.0,
         help="how long a slow body takes to arrive (default: 5)",
     )
     faults.add_argument(
         "--rate-limit",
-        type=int,
+        type=_whole_number(1),
         default=None,
         help="most requests per window; over it, 429 (default: no limit)",
     )
     faults.add_argument(
         "--rate-limit-window",
-        type=float,
+        type=_seconds(allow_zero=False),
         default=1.0,
         help="length of the fixed rate-limit window in seconds (default: 1)",
     )
@@ -159,15 +231,6 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     except ValueError as exc:
         parser.error(str(exc))
     return arguments
-
-
-def _statuses(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(item) for item in text.split(",") if item.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected comma-separated statuses, got {text!r}"
-        ) from None
 
 
 def _fault_profile(arguments: argparse.Namespace) -> FaultProfile:
