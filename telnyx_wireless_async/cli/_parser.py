@@ -284,8 +284,9 @@ def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser
         parents=[common],
         help="serve the bundled emulator of the API until interrupted",
         description="Serve the bundled emulator of the Telnyx Wireless API until interrupted. "
-        "It accepts the key of --api-key or TELNYX_API_KEY, else test-api-key. For fault "
-        "injection and rate limits, see: python -m telnyx_wireless_async.testing --help",
+        "It accepts the key of --api-key, else TELNYX_API_KEY, else test-api-key, and says "
+        "which at start (never a key's value). For fault injection and rate limits, see: "
+        "python -m telnyx_wireless_async.testing --help",
     )
     emulator.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"

@@ -4,7 +4,8 @@ Usage: ``python -m telnyx_wireless_async.testing --port 8080 [--host 127.0.0.1] 
 [--seed S] [--api-key K] [--latency SECONDS]`` plus the fault-profile options, e.g.
 ``--fault-seed 7 --error-rate 0.05 --drop-rate 0.02 --rate-limit 100``; see ``--help``.
 
-It prints the API URL, then the URL of the stats endpoint, and serves until interrupted.
+It prints the API URL, the URL of the stats endpoint and where the API key it accepts came from
+(never a key's value), then serves until interrupted. ``telnyx-wireless emulator`` runs `main`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import argparse
 import asyncio
 import contextlib
 import math
+import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn
 
 from ._faults import FaultProfile
@@ -23,6 +25,9 @@ from ._inventory import MAX_INVENTORY_SIZE
 from ._server import Emulator
 
 PROG = "python -m telnyx_wireless_async.testing"
+
+DEFAULT_API_KEY = "test-api-key"
+"""The key the emulator accepts when neither ``--api-key`` nor ``$TELNYX_API_KEY`` gives one."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,8 +122,7 @@ def _parse_arguments(argv: Sequence[str] | None, prog: str = PROG) -> argparse.N
     )
     parser.add_argument(
         "--api-key",
-        default="test-api-key",
-        help="the API key clients must send (default: %(default)s)",
+        help=f"the API key clients must send (default: $TELNYX_API_KEY, else {DEFAULT_API_KEY})",
     )
     parser.add_argument(
         "--latency",
@@ -257,6 +261,30 @@ def _fault_profile(arguments: argparse.Namespace) -> FaultProfile:
     )
 
 
+def _accepted_api_key(given: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
+    """Pick the key the emulator accepts, the same way for both of its command lines.
+
+    The rule: ``--api-key``, else ``$TELNYX_API_KEY``, else `DEFAULT_API_KEY`; a blank one
+    counts as not given, since no client could send it.
+
+    Args:
+        given: The value of ``--api-key``, or None.
+        environ: The environment, for ``TELNYX_API_KEY``.
+
+    Returns:
+        The key, and where it came from in words that never show a key other than the default.
+    """
+    if given is not None and given.strip():
+        return given, "the key given by --api-key"
+    from_environment = environ.get("TELNYX_API_KEY", "")
+    if from_environment.strip():
+        return from_environment, "the key in $TELNYX_API_KEY"
+    return (
+        DEFAULT_API_KEY,
+        f"{DEFAULT_API_KEY} (the default; --api-key or $TELNYX_API_KEY sets one)",
+    )
+
+
 async def _serve(arguments: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -264,8 +292,9 @@ async def _serve(arguments: argparse.Namespace) -> None:
         # Signal handlers are unavailable on Windows; Ctrl-C then arrives as KeyboardInterrupt.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signal_number, stop.set)
+    api_key, api_key_source = _accepted_api_key(arguments.api_key, os.environ)
     async with Emulator(
-        api_key=arguments.api_key,
+        api_key=api_key,
         inventory_size=arguments.size,
         seed=arguments.seed,
         latency=arguments.latency,
@@ -276,19 +305,21 @@ async def _serve(arguments: argparse.Namespace) -> None:
     ) as emulator:
         print(f"Telnyx Wireless emulator listening on {emulator.url}", flush=True)
         print(f"Statistics at {emulator.stats_url}", flush=True)
+        print(f"API key: {api_key_source}", flush=True)
         await stop.wait()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
     """Run the emulator from the command line.
 
     Args:
         argv: Arguments without the program name; None reads ``sys.argv``.
+        prog: The program name that starts every error message.
 
     Returns:
         The process exit status.
     """
-    arguments = _parse_arguments(argv)
+    arguments = _parse_arguments(argv, prog)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(arguments))
     return 0
