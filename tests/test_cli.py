@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -650,6 +651,26 @@ async def test_both_emulator_commands_take_the_same_key_and_say_whence(
     output = first + rest + errors
     assert b"env-secret-1" not in output
     assert b"flag-secret-2" not in output
+
+
+@pytest.mark.parametrize(
+    ("command", "prog"),
+    [
+        ("telnyx-wireless emulator", "telnyx-wireless"),
+        ("python -m telnyx_wireless_async.testing", "python -m telnyx_wireless_async.testing"),
+    ],
+)
+async def test_a_busy_port_is_one_line_naming_it_and_exit_2(command: str, prog: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await start_emulator(command, f"--port={port}", api_key=None)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == ExitCode.USAGE, err
+    assert out == b""
+    [line] = err.decode().splitlines()
+    assert line.startswith(f"{prog}: error: cannot listen on 127.0.0.1:{port}: "), line
 
 
 # -- the pieces, in process ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ import contextlib
 import math
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import NoReturn
@@ -285,7 +286,7 @@ def _accepted_api_key(given: str | None, environ: Mapping[str, str]) -> tuple[st
     )
 
 
-async def _serve(arguments: argparse.Namespace) -> None:
+async def _serve(arguments: argparse.Namespace, prog: str) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -293,7 +294,7 @@ async def _serve(arguments: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signal_number, stop.set)
     api_key, api_key_source = _accepted_api_key(arguments.api_key, os.environ)
-    async with Emulator(
+    emulator = Emulator(
         api_key=api_key,
         inventory_size=arguments.size,
         seed=arguments.seed,
@@ -302,11 +303,34 @@ async def _serve(arguments: argparse.Namespace) -> None:
         host=arguments.host,
         port=arguments.port,
         fault_profile=arguments.fault_profile,
-    ) as emulator:
+    )
+    try:
+        await emulator.start()
+    except OSError as exc:
+        # A port in use, a port that needs privileges, a host that is no interface here: a
+        # mistake in the command line, not in the emulator.
+        where = _address(arguments.host, arguments.port)
+        print(f"{prog}: error: cannot listen on {where}: {_reason(exc)}", file=sys.stderr)
+        return 2
+    try:
         print(f"Telnyx Wireless emulator listening on {emulator.url}", flush=True)
         print(f"Statistics at {emulator.stats_url}", flush=True)
         print(f"API key: {api_key_source}", flush=True)
         await stop.wait()
+    finally:
+        await emulator.close()
+    return 0
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _reason(exc: OSError) -> str:
+    """Say why binding failed, without the address asyncio repeats in its message."""
+    if isinstance(exc, socket.gaierror) or not exc.errno:
+        return exc.strerror or str(exc)
+    return os.strerror(exc.errno)
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
@@ -317,11 +341,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
         prog: The program name that starts every error message.
 
     Returns:
-        The process exit status.
+        The process exit status: 0 once interrupted, 2 for a mistake in the command line,
+        such as a port already in use.
     """
     arguments = _parse_arguments(argv, prog)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(arguments))
+        return asyncio.run(_serve(arguments, prog))
     return 0
 
 
