@@ -9,9 +9,9 @@ One request goes through these steps, in this order:
 2. Read and record the request, then wait the latency (``state.latency`` plus the profile's).
 3. Answer, the first that applies: the scripted fault; a dropped connection (``drop_before``);
    the 429 of the rate limit; an injected error status. Otherwise authenticate and run the
-   route, then apply a fault that needs its answer: close the connection instead of answering
-   (``drop_after``), cut or replace a 2xx body (``truncated``, ``malformed``), or trickle the
-   body (``slow_body``).
+   route (or answer 413 if the body was over aiohttp's size limit), then apply a fault that
+   needs its answer: close the connection instead of answering (``drop_after``), cut or
+   replace a 2xx body (``truncated``, ``malformed``), or trickle the body (``slow_body``).
 4. Stamp ``x-request-id`` and, with a rate limit, the ``x-ratelimit-*`` headers, count the
    outcome in `EmulatorStats`, and send.
 """
