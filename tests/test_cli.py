@@ -11,12 +11,14 @@ import csv
 import io
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from telnyx_wireless_async import AsyncSession, SimCardStatusValue
@@ -506,6 +508,12 @@ def files(tmp_path: Path) -> Path:
         (["register", "{dir}/codes.txt", "--ledger", "{dir}/broken.jsonl"], "broken.jsonl:1"),
         (["register", "-"], "--ledger"),
         (["register", "{dir}/codes.txt", "--chunk-size", "1001"], "between 1 and 1000"),
+        (["emulator", "--port=0", "--size=100000001"], "--size: must be between 0 and 100000000"),
+        (["emulator", "--port=0", "--size=-5"], "--size: must be between 0 and 100000000, got -5"),
+        (["emulator", "--port=70000"], "--port: must be between 0 and 65535, got 70000"),
+        (["emulator", "--port=0", "--latency=nan"], "--latency: must be zero or more"),
+        (["emulator", "--port=0", "--latency=-1"], "--latency: must be zero or more"),
+        (["emulator", "--port=0", "--seed=x"], "--seed: invalid int value: 'x'"),
     ],
 )
 async def test_usage_errors_are_one_line_and_exit_2(
@@ -570,6 +578,100 @@ async def test_emulator_command_serves_the_api() -> None:
         process.terminate()
         await process.communicate()
     assert process.returncode == 0
+
+
+# Both command lines that serve the emulator, as arguments after the interpreter.
+EMULATOR_COMMANDS = {
+    "telnyx-wireless emulator": ("-m", "telnyx_wireless_async", "emulator"),
+    "python -m telnyx_wireless_async.testing": ("-m", "telnyx_wireless_async.testing"),
+}
+
+
+async def start_emulator(
+    command: str, *args: str, api_key: str | None
+) -> asyncio.subprocess.Process:
+    """Start one of `EMULATOR_COMMANDS`, with ``TELNYX_API_KEY`` set to `api_key` unless None."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *EMULATOR_COMMANDS[command],
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=child_env(None, api_key),
+    )
+
+
+async def status_with_key(url: str, key: str) -> int:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{url}/sim_cards", headers={"Authorization": f"Bearer {key}"}) as response,
+    ):
+        return response.status
+
+
+@pytest.mark.parametrize("command", EMULATOR_COMMANDS)
+@pytest.mark.parametrize(
+    ("flag", "environment", "accepted", "source"),
+    [
+        pytest.param(
+            None, None, "test-api-key", "API key: test-api-key (the default", id="default"
+        ),
+        pytest.param(
+            None, "env-secret-1", "env-secret-1", "API key: the key in $TELNYX_API_KEY", id="env"
+        ),
+        pytest.param(
+            "flag-secret-2",
+            "env-secret-1",
+            "flag-secret-2",
+            "API key: the key given by --api-key",
+            id="flag",
+        ),
+        pytest.param(
+            "", "env-secret-1", "env-secret-1", "API key: the key in $TELNYX_API_KEY", id="blank"
+        ),
+    ],
+)
+async def test_both_emulator_commands_take_the_same_key_and_say_whence(
+    command: str, flag: str | None, environment: str | None, accepted: str, source: str
+) -> None:
+    options = ("--port=0", "--size=3") + (() if flag is None else (f"--api-key={flag}",))
+    process = await start_emulator(command, *options, api_key=environment)
+    try:
+        assert process.stdout is not None
+        first = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        url = first.decode().split()[-1]
+        assert await status_with_key(url, accepted) == 200
+        for other in {"test-api-key", "env-secret-1", "flag-secret-2"} - {accepted}:
+            assert await status_with_key(url, other) == 401
+    finally:
+        process.terminate()
+        rest, errors = await process.communicate()
+    assert process.returncode == 0, errors
+    assert source in rest.decode().splitlines()[-1]
+    output = first + rest + errors
+    assert b"env-secret-1" not in output
+    assert b"flag-secret-2" not in output
+
+
+@pytest.mark.parametrize(
+    ("command", "prog"),
+    [
+        ("telnyx-wireless emulator", "telnyx-wireless"),
+        ("python -m telnyx_wireless_async.testing", "python -m telnyx_wireless_async.testing"),
+    ],
+)
+async def test_a_busy_port_is_one_line_naming_it_and_exit_2(command: str, prog: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await start_emulator(command, f"--port={port}", api_key=None)
+        out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == ExitCode.USAGE, err
+    assert out == b""
+    [line] = err.decode().splitlines()
+    assert line.startswith(f"{prog}: error: cannot listen on 127.0.0.1:{port}: "), line
 
 
 # -- the pieces, in process ---------------------------------------------------------------------

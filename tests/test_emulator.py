@@ -7,6 +7,8 @@ to the unfiltered listing, Luhn validity is checked with a separate implementati
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 import math
 import re
@@ -27,10 +29,12 @@ from telnyx_wireless_async.testing import (
     Emulator,
     EmulatorState,
     Fault,
+    Inventory,
     create_app,
     is_valid_registration_code,
     registration_code,
 )
+from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
 
 # pytester runs the plugin's own tests in a scratch directory.
 pytest_plugins = ["pytester"]
@@ -213,6 +217,22 @@ async def test_page_beyond_the_last_is_empty_with_correct_meta(api: Api) -> None
 async def test_cards_are_unique_and_complete(all_cards: list[Json]) -> None:
     for field in ("id", "iccid", "imsi", "msisdn"):
         assert len({card[field] for card in all_cards}) == SIZE, field
+
+
+def test_msisdns_stay_unique_up_to_the_largest_inventory() -> None:
+    # Nothing is stored per card, so the largest inventory costs nothing until cards are built.
+    inventory = Inventory(size=MAX_INVENTORY_SIZE, seed=SEED)
+    ten_million = 10**7  # past it, the last seven digits of an MSISDN repeat
+    endings = [*range(300), *range(ten_million - 300, ten_million)]
+    indexes = [
+        ending + ten_million * block
+        for ending in endings
+        for block in range(MAX_INVENTORY_SIZE // ten_million)
+    ]
+    assert {ten_million - 1, ten_million, MAX_INVENTORY_SIZE - 1} <= set(indexes)
+    msisdns = [inventory.card(index)["msisdn"] for index in indexes]
+    assert all(re.fullmatch(r"\+1[0-9]{10}", msisdn) for msisdn in msisdns)
+    assert len(set(msisdns)) == len(indexes)
 
 
 async def test_a_million_cards_page_without_materialising(http: aiohttp.ClientSession) -> None:
@@ -429,6 +449,40 @@ async def test_invalid_parameters_get_400_naming_them(api: Api, parameter: str, 
     assert error["code"] == "10015"
     bad_item = value.split(",")[-1]
     assert bad_item in error["detail"]
+
+
+# Python's int() refuses strings of more than 4300 digits, leading zeros included.
+_MANY_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("page[number]", _MANY_DIGITS),
+        ("page[number]", "-" + _MANY_DIGITS),
+        ("page[number]", "9" * 4000),
+        ("page[number]", str(2**31)),
+        ("page[size]", _MANY_DIGITS),
+    ],
+)
+async def test_huge_page_numbers_and_sizes_get_400_naming_them(
+    api: Api, parameter: str, value: str
+) -> None:
+    status, body = await api.page({parameter: value})
+    assert status == 400, body
+    [error] = body["errors"]
+    assert error["source"] == {"parameter": parameter}
+    assert error["code"] == "10015"
+    assert value[:20] in error["detail"]
+    assert len(error["detail"]) < 200
+
+
+async def test_leading_zeros_do_not_make_a_page_number_huge(
+    api: Api, all_cards: list[Json]
+) -> None:
+    body = await api.page_ok({"page[size]": "7", "page[number]": "0" * 5000 + "2"})
+    assert body["data"] == all_cards[7:14]
+    assert (body["meta"]["page_number"], body["meta"]["page_size"]) == (2, 7)
 
 
 # -- include_sim_card_group -----------------------------------------------------------------
@@ -729,6 +783,62 @@ async def test_malformed_registrations_get_422_with_a_pointer(
         error = body["errors"][pointers.index(pointer)]
         assert mentions in error["detail"]
     assert emulator_state.registered_codes == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "mentions"),
+    [
+        (b"[" * 100_000, "nested too deeply"),
+        (b'{"registration_codes": [' + b"[" * 100_000 + b"]}", "nested too deeply"),
+        (b'{"registration_codes": [], "tags": ' + b'{"a": ' * 50_000, "nested too deeply"),
+        (b'{"registration_codes": [' + b"1" * 5000 + b"]}", "5000 digits"),
+        (b'{"registration_codes": [-' + b"9" * 4400 + b"]}", "4400 digits"),
+    ],
+)
+async def test_hostile_bodies_get_422_invalid_json(
+    http: aiohttp.ClientSession,
+    api: Api,
+    emulator_state: EmulatorState,
+    payload: bytes,
+    mentions: str,
+) -> None:
+    headers = {**api.headers, "Content-Type": "application/json"}
+    # A stream, because aiohttp warns that a large bytes body blocks the event loop.
+    async with http.post(
+        f"{api.base}/actions/register/sim_cards", data=io.BytesIO(payload), headers=headers
+    ) as response:
+        assert response.status == 422, await response.text()
+        body = await response.json()
+    [error] = body["errors"]
+    assert (error["code"], error["title"]) == ("10023", "Invalid JSON")
+    assert error["source"] == {"pointer": ""}
+    assert mentions in error["detail"]
+    assert "sys." not in error["detail"]  # nothing about Python's own limits
+    assert emulator_state.registered_codes == []
+
+
+async def test_a_body_over_the_size_limit_gets_413_with_an_errors_body(
+    http: aiohttp.ClientSession, api: Api, emulator_state: EmulatorState
+) -> None:
+    # aiohttp's default client_max_size is 1 MiB; this body is valid JSON, a code a line.
+    codes = [registration_code(n) for n in range(100_000)]
+    headers = {**api.headers, "Content-Type": "application/json"}
+    async with http.post(
+        f"{api.base}/actions/register/sim_cards",
+        data=io.BytesIO(json.dumps({"registration_codes": codes}).encode()),
+        headers=headers,
+    ) as response:
+        assert response.status == 413
+        body = await response.json()
+    [error] = body["errors"]
+    assert error["code"] == "10007"
+    assert "1048576 bytes" in error["detail"]
+    assert emulator_state.registered_codes == []
+    assert emulator_state.requests[-1].body == b""
+    # The connection it came on is not left in a state that spoils the next request.
+    status, _ = await api.register({"registration_codes": codes[:2]})
+    assert status == 202
+    assert emulator_state.registered_codes == codes[:2]
 
 
 async def test_too_many_codes_get_422(api: Api, emulator_state: EmulatorState) -> None:

@@ -717,6 +717,54 @@ def test_command_line_builds_the_fault_profile() -> None:
     assert _parse_arguments([]).fault_profile == FaultProfile()
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--port", "70000"),
+        ("--port", "-1"),
+        ("--size", "-5"),
+        ("--size", "100000001"),
+        ("--latency", "nan"),
+        ("--latency", "-1"),
+        ("--latency", "inf"),
+        ("--max-codes-per-request", "0"),
+        ("--latency-jitter", "nan"),
+        ("--latency-jitter", "-0.5"),
+        ("--error-rate", "nan"),
+        ("--error-rate", "1.5"),
+        ("--error-rate", "-0.1"),
+        ("--error-statuses", "200"),
+        ("--error-statuses", "503,oops"),
+        ("--retry-after-rate", "2"),
+        ("--retry-after", "-3"),
+        ("--drop-rate", "inf"),
+        ("--drop-before-rate", "nan"),
+        ("--drop-after-rate", "-1"),
+        ("--truncated-rate", "1.01"),
+        ("--malformed-rate", "nan"),
+        ("--slow-body-rate", "-0.5"),
+        ("--slow-body-seconds", "nan"),
+        ("--slow-body-seconds", "-1"),
+        ("--rate-limit", "0"),
+        ("--rate-limit-window", "0"),
+        ("--rate-limit-window", "inf"),
+        ("--seed", "0.5"),
+    ],
+)
+def test_command_line_refuses_a_number_out_of_range_in_one_line(
+    capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    from telnyx_wireless_async.testing.__main__ import _parse_arguments
+
+    with pytest.raises(SystemExit) as exit_info:
+        _parse_arguments(["--port=0", f"{option}={value}"])
+    assert exit_info.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    prefix = f"python -m telnyx_wireless_async.testing: error: argument {option}: "
+    assert line.startswith(prefix), line
+    assert value in line
+
+
 async def test_command_line_serves_faults_and_stats(http: aiohttp.ClientSession) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
+
+from telnyx_wireless_async.cli._parser import PROG
 
 __all__ = ["run"]
 
@@ -19,7 +20,8 @@ def run(args: argparse.Namespace) -> int:
         f"--latency={args.latency}",
         f"--seed={args.seed}",
     ]
-    # The same key the other commands send, so `sims` works against it as it is.
-    api_key = args.api_key or os.environ.get("TELNYX_API_KEY") or "test-api-key"
-    argv.append(f"--api-key={api_key}")
-    return serve(argv)
+    # Without --api-key, the emulator's own rule picks the key ($TELNYX_API_KEY, else
+    # test-api-key), so both of its command lines accept the same one and say which.
+    if args.api_key is not None:
+        argv.append(f"--api-key={args.api_key}")
+    return serve(argv, prog=PROG)

@@ -271,14 +271,23 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
 
 
+def _emulator_size(text: str) -> int:
+    """Parse ``emulator --size``: 0 to the emulator's largest inventory."""
+    # Imported only when --size is given: it loads aiohttp.web, which other commands never need.
+    from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
+
+    return _int_range(0, MAX_INVENTORY_SIZE)(text)
+
+
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     emulator = commands.add_parser(
         "emulator",
         parents=[common],
         help="serve the bundled emulator of the API until interrupted",
         description="Serve the bundled emulator of the Telnyx Wireless API until interrupted. "
-        "It accepts the key of --api-key or TELNYX_API_KEY, else test-api-key. For fault "
-        "injection and rate limits, see: python -m telnyx_wireless_async.testing --help",
+        "It accepts the key of --api-key, else TELNYX_API_KEY, else test-api-key, and says "
+        "which at start (never a key's value). For fault injection and rate limits, see: "
+        "python -m telnyx_wireless_async.testing --help",
     )
     emulator.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
@@ -291,7 +300,7 @@ def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
     emulator.add_argument(
         "--size",
-        type=_int_range(0),
+        type=_emulator_size,
         default=1000,
         help="number of synthetic SIM cards (default: %(default)s)",
     )

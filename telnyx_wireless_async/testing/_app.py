@@ -43,6 +43,13 @@ STATE_KEY = web.AppKey("telnyx_wireless_emulator_state", EmulatorState)
 
 _DEFAULT_PAGE_SIZE = 20
 _MAX_PAGE_SIZE = 250
+# More pages than the largest inventory fills at one card a page; a bound keeps the page
+# number a plain integer in ``meta`` and in the arithmetic that slices the listing.
+_MAX_PAGE_NUMBER = 2**31 - 1
+
+# The lowest limit `sys.set_int_max_str_digits` accepts: int() never refuses a number this long,
+# whatever the process set, and never spends long converting one.
+_MAX_JSON_INTEGER_DIGITS = 640
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
@@ -139,7 +146,7 @@ def _parse_listing(params: MultiMapping[str]) -> _Listing:
             sim_card_group_id=group_id,
             sort=sort,
         ),
-        page_number=_integer_parameter(params, "page[number]", 1, 1, None),
+        page_number=_integer_parameter(params, "page[number]", 1, 1, _MAX_PAGE_NUMBER),
         page_size=_integer_parameter(params, "page[size]", _DEFAULT_PAGE_SIZE, 1, _MAX_PAGE_SIZE),
         include_group=include_group == "true",
     )
@@ -155,18 +162,24 @@ def _array_parameter(params: MultiMapping[str], name: str) -> list[tuple[str, st
 
 
 def _integer_parameter(
-    params: MultiMapping[str], name: str, default: int, minimum: int, maximum: int | None
+    params: MultiMapping[str], name: str, default: int, minimum: int, maximum: int
 ) -> int:
     raw = params.get(name)
     if raw is None:
         return default
-    bounds = f"at least {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+    bounds = f"between {minimum} and {maximum}"
     # A strict pattern, because int() would also take ' 5', '+5' and '1_0'.
     if not _INTEGER.fullmatch(raw):
-        raise _bad_parameter(name, f"Invalid value '{raw}'; it must be an integer {bounds}.")
-    value = int(raw)
-    if value < minimum or (maximum is not None and value > maximum):
-        raise _bad_parameter(name, f"Invalid value '{raw}'; it must be {bounds}.")
+        detail = f"Invalid value '{_shorten(raw)}'; it must be an integer {bounds}."
+        raise _bad_parameter(name, detail)
+    # Digits are counted before int() sees them: it refuses more than 4300, with a message
+    # about Python rather than the request, and leading zeros count towards that.
+    digits = raw.removeprefix("-").lstrip("0") or "0"
+    if len(digits) > len(str(maximum)):
+        raise _bad_parameter(name, f"Invalid value '{_shorten(raw)}'; it must be {bounds}.")
+    value = -int(digits) if raw.startswith("-") else int(digits)
+    if not minimum <= value <= maximum:
+        raise _bad_parameter(name, f"Invalid value '{_shorten(raw)}'; it must be {bounds}.")
     return value
 
 
@@ -218,11 +231,7 @@ async def _register_sim_cards(request: web.Request) -> web.Response:
 
 def _parse_registration(body: bytes, max_codes: int) -> _RegistrationRequest:
     """Validate a ``SIMCardRegistration`` body, reporting every problem at once."""
-    try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        detail = f"The request body is not valid JSON: {exc}."
-        raise ApiError(422, [error(INVALID_JSON, detail, pointer="")]) from exc
+    payload = _decode_json(body)
     if not isinstance(payload, dict):
         detail = f"The body must be a JSON object, got {_json(payload)}."
         raise ApiError(422, [error(BAD_REQUEST, detail, pointer="")])
@@ -270,6 +279,27 @@ def _parse_registration(body: bytes, max_codes: int) -> _RegistrationRequest:
     )
 
 
+def _decode_json(body: bytes) -> Any:
+    """Decode a request body, answering 422 for anything that is not JSON the emulator reads."""
+    try:
+        return json.loads(body, parse_int=_json_integer)
+    except RecursionError:
+        # The decoder recurses once per nested array or object.
+        reason = "it is nested too deeply"
+    except ValueError as exc:
+        reason = str(exc)
+    detail = f"The request body is not valid JSON: {reason}."
+    raise ApiError(422, [error(INVALID_JSON, detail, pointer="")])
+
+
+def _json_integer(text: str) -> int:
+    # No member of a registration is a number, so a long one is refused rather than converted.
+    digits = len(text.removeprefix("-"))
+    if digits > _MAX_JSON_INTEGER_DIGITS:
+        raise ValueError(f"a number has {digits} digits, more than {_MAX_JSON_INTEGER_DIGITS}")
+    return int(text)
+
+
 def _string_list(
     payload: dict[str, Any], member: str, errors: list[dict[str, Any]]
 ) -> list[str] | None:
@@ -292,5 +322,9 @@ def _string_list(
 
 def _json(value: object) -> str:
     """Render a request value for an error detail, shortened so details stay readable."""
-    text = json.dumps(value)
+    return _shorten(json.dumps(value))
+
+
+def _shorten(text: str) -> str:
+    """Cut ``text`` to at most 80 characters for an error detail."""
     return text if len(text) <= 80 else text[:77] + "..."

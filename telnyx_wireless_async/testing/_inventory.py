@@ -82,7 +82,8 @@ RENDER_CACHE_SIZE = 200_000
 _SELECTION_CACHE_SIZE = 8
 
 MAX_INVENTORY_SIZE = 100_000_000
-"""Upper bound on synthetic cards; ICCIDs and MSISDNs stay unique below it."""
+"""Upper bound on synthetic cards. ICCIDs and MSISDNs are unique among the first 320 million
+cards, synthetic then registered, so across the largest inventory too."""
 
 _MASK64 = (1 << 64) - 1
 
@@ -473,7 +474,15 @@ class Inventory:
         return payload + luhn_check_digit(payload)
 
     def _msisdn(self, index: int, bits: int) -> str:
-        return f"+1{_AREA_CODES[bits >> 59]}{index % 10**7:07d}"
+        # The last seven digits hold the index below 10 million; each further 10 million turns
+        # the area code one step through the list, from where the card's bits placed it. So
+        # numbers stay unique while the index is below len(_AREA_CODES) * 10**7, and cards
+        # below 10 million keep the numbers they always had.
+        block, subscriber = divmod(index, 10**7)
+        if block:
+            bits = self._bits(subscriber)
+        area = _AREA_CODES[((bits >> 59) + block) % len(_AREA_CODES)]
+        return f"+1{area}{subscriber:07d}"
 
     def _consumed_tenths(self, index: int) -> int:
         if index >= self._size:

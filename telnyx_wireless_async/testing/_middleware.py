@@ -9,9 +9,9 @@ One request goes through these steps, in this order:
 2. Read and record the request, then wait the latency (``state.latency`` plus the profile's).
 3. Answer, the first that applies: the scripted fault; a dropped connection (``drop_before``);
    the 429 of the rate limit; an injected error status. Otherwise authenticate and run the
-   route, then apply a fault that needs its answer: close the connection instead of answering
-   (``drop_after``), cut or replace a 2xx body (``truncated``, ``malformed``), or trickle the
-   body (``slow_body``).
+   route (or answer 413 if the body was over aiohttp's size limit), then apply a fault that
+   needs its answer: close the connection instead of answering (``drop_after``), cut or
+   replace a 2xx body (``truncated``, ``malformed``), or trickle the body (``slow_body``).
 4. Stamp ``x-request-id`` and, with a rate limit, the ``x-ratelimit-*`` headers, count the
    outcome in `EmulatorStats`, and send.
 """
@@ -97,12 +97,20 @@ async def _serve(
             limit = limiter.admit()
 
     # Step 2.
+    try:
+        received = await request.read()
+        oversized = False
+    except web.HTTPRequestEntityTooLarge:
+        # Over aiohttp's client_max_size. Reading again would return the rest of the body as
+        # if it were all of it, so the route is never run; it is answered in Telnyx's shape.
+        received = b""
+        oversized = True
     record = RecordedRequest(
         method=request.method,
         path=request.path,
         query=list(request.query.items()),
         headers=dict(request.headers),
-        body=await request.read(),
+        body=received,
     )
     state.requests.append(record)
 
@@ -132,7 +140,7 @@ async def _serve(
         outcome = Outcome.ERROR_STATUS
         response = _injected_error(decision)
     else:
-        response = await _process(request, handler, state)
+        response = await _process(request, handler, state, oversized=oversized)
         outcome = _plain_outcome(response.status)
         if decision.kind is Outcome.DROP_AFTER:
             count(Outcome.DROP_AFTER, None)
@@ -184,11 +192,18 @@ def _plain_outcome(status: int) -> Outcome:
 
 
 async def _process(
-    request: web.Request, handler: _Handler, state: EmulatorState
+    request: web.Request, handler: _Handler, state: EmulatorState, *, oversized: bool
 ) -> web.StreamResponse:
-    """Authenticate and run the route, turning every failure into an errors body."""
+    """Authenticate and run the route, turning every failure into an errors body.
+
+    ``oversized`` says the body was over the size limit, so it was not read and is refused.
+    """
     try:
         _authenticate(request, state.api_key)
+        if oversized:
+            code, title, _ = status_error(413)
+            detail = f"The request body is larger than {request.client_max_size} bytes."
+            raise ApiError(413, [error((code, title), detail)])
         return await handler(request)
     except ApiError as exc:
         return error_response(exc.status, exc.errors)

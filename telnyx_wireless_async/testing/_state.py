@@ -61,7 +61,7 @@ class RecordedRequest:
         path: URL path, e.g. ``/v2/sim_cards``.
         query: Query parameters as decoded ``(key, value)`` pairs, in order, repeats kept.
         headers: Request headers.
-        body: Raw request body.
+        body: Raw request body; empty when it was over the size limit and so not read.
         outcome: How it was answered, an `Outcome`; None until that is decided.
     """
 
