@@ -159,6 +159,12 @@ class AsyncSession:
         return self._state is _State.CLOSED
 
     async def __aenter__(self) -> Self:
+        if self._state is _State.OPEN:
+            # A second `async with` would close it under the first one's feet.
+            raise RuntimeError(
+                "this AsyncSession is open already: enter it with `async with` once,"
+                " before any request"
+            )
         self._open()
         return self
 

@@ -18,12 +18,21 @@ from telnyx_wireless_async import (
     APIConnectionError,
     APITimeoutError,
     AsyncSession,
+    InternalServerError,
     ResponseTooLargeError,
     RetryEvent,
     RetryPolicy,
     UnprocessableEntityError,
 )
-from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+from telnyx_wireless_async.testing import (
+    EmulatorState,
+    Fault,
+    MockTransport,
+    Request,
+    Response,
+    json_response,
+    registration_code,
+)
 
 from .conftest import API_KEY
 
@@ -308,3 +317,29 @@ async def test_a_body_over_the_cap_is_refused_and_not_retried(
 def test_a_tiny_response_cap_is_refused() -> None:
     with pytest.raises(ValueError, match="max_response_size"):
         AsyncSession("k", max_response_size=10)
+
+
+async def test_a_session_is_entered_once() -> None:
+    session = AsyncSession(API_KEY, transport=MockTransport(lambda r: json_response({})))
+    async with session:
+        with pytest.raises(RuntimeError, match="open already"):
+            async with session:
+                pass
+        assert not session.closed  # the refused entry closed nothing
+    assert session.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        async with session:
+            pass
+
+
+async def test_a_session_used_without_async_with_cannot_be_entered_later() -> None:
+    def handler(request: Request) -> Response:
+        return json_response({"errors": []}, status=500)
+
+    session = AsyncSession(API_KEY, transport=MockTransport(handler), retry=NO_RETRY)
+    with pytest.raises(InternalServerError):
+        await session.sim_cards.list()  # opens it
+    with pytest.raises(RuntimeError, match="open already"):
+        async with session:
+            pass
+    await session.close()
