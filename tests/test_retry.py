@@ -210,7 +210,7 @@ async def test_429_pauses_every_request_of_the_session(base_url: str, state: Emu
     policy = RetryPolicy(max_server_delay=0.3, on_retry=on_retry)
     state.add_fault(Fault(status=429, headers={"Retry-After": "5"}))
     async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
-        first = asyncio.create_task(session.sim_cards.list(page_size=1))
+        first = asyncio.ensure_future(session.sim_cards.list(page_size=1))
         await met_429.wait()
         started = time.monotonic()
         await session.sim_cards.list(page_size=1)

@@ -152,8 +152,11 @@ async def test_a_session_used_from_another_event_loop_says_so(base_url: str) -> 
     async with AsyncSession(API_KEY, base_url=base_url) as telnyx:
         await telnyx.sim_cards.list(page_size=1)
 
+        async def one_page() -> object:
+            return await telnyx.sim_cards.list(page_size=1)
+
         def in_another_loop() -> object:
-            return asyncio.run(telnyx.sim_cards.list(page_size=1))
+            return asyncio.run(one_page())
 
         with pytest.raises(RuntimeError, match="opened in another event loop"):
             await asyncio.to_thread(in_another_loop)

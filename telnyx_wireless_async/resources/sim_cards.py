@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
-from telnyx_wireless_async._pagination import iter_cards, iter_pages, refuse_oversized_page
+from telnyx_wireless_async._listing import Listing
+from telnyx_wireless_async._pagination import refuse_oversized_page
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._retry import RetryPolicy
 from telnyx_wireless_async._serde import structure_page_in_steps
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SimCardFilters", "SimCards", "filter_params", "page_params"]
 
+# The API's own default page size, for one page.
+DEFAULT_PAGE_SIZE = 20
 # Eight requests in flight hide round-trip latency well (each page is one round trip)
 # without crowding a rate limit; past a few dozen, more only adds server load.
 DEFAULT_PREFETCH = 8
@@ -124,28 +127,52 @@ class SimCards:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def list(
-        self, *, page_number: int = 1, page_size: int = 20, **filters: Unpack[SimCardFilters]
-    ) -> SimCardPage:
-        """Fetch one page of the SIM cards that match the filters.
+    def list(
+        self,
+        *,
+        page_number: int = 1,
+        page_size: int | None = None,
+        prefetch: int = DEFAULT_PREFETCH,
+        **filters: Unpack[SimCardFilters],
+    ) -> Listing[SimCard]:
+        """List the SIM cards that match the filters: await for a page, iterate for every card.
+
+        ``await sim_cards.list(...)`` fetches one page; ``async for card in
+        sim_cards.list(...)`` yields every matching card, in order, with up to
+        `prefetch` page requests in flight and no more pages buffered, so memory stays
+        bounded by ``prefetch * page_size`` cards; ``.pages()`` walks the pages. Options
+        are checked here, before anything is sent.
 
         Args:
-            page_number: Which page, from 1.
-            page_size: Cards per page, 1 to 250.
+            page_number: The page to fetch when awaited, from 1.
+            page_size: Cards per page, 1 to 250: by default 20 for one page (the API's
+                default) and 250 when iterating (the fewest requests).
+            prefetch: The most page requests in flight while iterating; 1 walks the
+                pages one after another.
             **filters: Any of `SimCardFilters`: ``tags``, ``iccid``, ``msisdn``,
                 ``status``, ``sim_card_group_id``, ``include_sim_card_group``, ``sort``.
 
         Returns:
-            The page's cards and its `PageMeta`.
+            A `Listing` of `SimCard`.
 
         Raises:
-            TypeError, ValueError: A bad option, before any request is sent.
-            TelnyxError: The request failed.
+            TypeError, ValueError: A bad option, raised by this call.
+            PaginationError: While iterating, pages that contradict each other.
+            TelnyxError: The request failed (while iterating: after the pages before it
+                were yielded).
         """
-        params = {**filter_params(**filters), **page_params(page_number, page_size)}
-        return await self._get_page(params, page_size, page_number)
+        params = filter_params(**filters)
+        page_params(page_number, page_size if page_size is not None else DEFAULT_PAGE_SIZE)
+        check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
+        return Listing(
+            partial(self._get_page, params),
+            page_number=page_number,
+            page_size=page_size if page_size is not None else DEFAULT_PAGE_SIZE,
+            walk_page_size=page_size if page_size is not None else MAX_PAGE_SIZE,
+            prefetch=prefetch,
+        )
 
-    async def _get_page(self, params: dict[str, str], page_size: int, number: int) -> SimCardPage:
+    async def _get_page(self, params: dict[str, str], number: int, page_size: int) -> SimCardPage:
         """Fetch page `number` of the listing that the wire parameters `params` describe."""
 
         async def parse(payload: Any) -> SimCardPage:
@@ -155,7 +182,7 @@ class SimCards:
         return await self._session.request(
             "GET",
             LIST_PATH,
-            params={**params, "page[number]": str(number)},
+            params={**params, "page[number]": str(number), "page[size]": str(page_size)},
             parse=parse,
             label=f"page {number}",
         )
@@ -167,33 +194,9 @@ class SimCards:
         prefetch: int = DEFAULT_PREFETCH,
         **filters: Unpack[SimCardFilters],
     ) -> AsyncGenerator[SimCardPage, None]:
-        """Walk every page of the matching SIM cards, in order, fetching ahead concurrently.
-
-        Options are checked here, before anything is sent. Close the generator (or
-        use `contextlib.aclosing`) to stop early; in-flight requests are cancelled.
-        Pages are as the API answered them: while cards are added during the walk, a
-        card can come again on a later page (`stream` yields it once).
-
-        Args:
-            page_size: Cards per page, 1 to 250.
-            prefetch: The most page requests in flight at once; 1 walks the pages one
-                after another.
-            **filters: Any of `SimCardFilters`.
-
-        Returns:
-            An async generator of `SimCardPage`, page 1 first.
-
-        Raises:
-            TypeError, ValueError: A bad option, raised by this call.
-            PaginationError: While iterating, pages that contradict each other.
-            TelnyxError: While iterating, a page request that failed after its retries.
-        """
-        # page_number is no option here: the walk covers every page, from the first.
-        params = {**filter_params(**filters), **page_params(1, page_size)}
-        check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
-
-        fetch = partial(self._get_page, params, page_size)
-        return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
+        """Walk every page of the matching SIM cards: ``list(...).pages()``."""
+        filter_params(**filters)  # refuses page_number: a walk starts at page 1
+        return self.list(page_size=page_size, prefetch=prefetch, **filters).pages()
 
     def stream(
         self,
@@ -202,16 +205,13 @@ class SimCards:
         prefetch: int = DEFAULT_PREFETCH,
         **filters: Unpack[SimCardFilters],
     ) -> AsyncGenerator[SimCard, None]:
-        """Yield every matching SIM card across all pages, in order.
+        """Yield every matching SIM card across all pages: ``list(...)`` iterated.
 
-        Up to `prefetch` pages are fetched at once, and no more are buffered, so
-        memory stays bounded by ``prefetch * page_size`` cards whatever the
-        inventory size. Options and errors are as for `pages`.
-
-        Returns:
-            An async generator of `SimCard`.
+        Close the generator (or use `contextlib.aclosing`) to stop early; the requests
+        in flight are cancelled.
         """
-        return iter_cards(self.pages(page_size=page_size, prefetch=prefetch, **filters))
+        filter_params(**filters)  # refuses page_number: a walk starts at page 1
+        return self.list(page_size=page_size, prefetch=prefetch, **filters).__aiter__()
 
     async def register(
         self,

@@ -1,0 +1,100 @@
+"""`Listing`: what a list endpoint returns; awaited, one page; iterated, every item.
+
+The official Telnyx SDK has this shape, so code written for it moves over unchanged::
+
+    page = await telnyx.sim_cards.list(page_size=50)      # one page
+    async for card in telnyx.sim_cards.list(status="enabled"):  # every card, in order
+        ...
+    async for page in telnyx.sim_cards.list().pages():    # every page, in order
+        ...
+
+Iterating walks the pages with `_pagination`: bounded concurrent prefetch, in-order
+yield, the guards against pages that contradict each other, and the handling of an
+inventory that grows during the walk. A listing holds only its options, checked when
+it is made: it sends nothing until it is awaited or iterated, and each await or
+iteration sends its own requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from typing import Any, Generic, TypeVar
+
+from telnyx_wireless_async._pagination import iter_cards, iter_pages
+from telnyx_wireless_async.models import SimCard, SimCardPage
+
+__all__ = ["Listing"]
+
+T = TypeVar("T")
+
+FetchPage = Callable[[int, int], Awaitable[SimCardPage]]
+"""Fetches page number N (1-based) of size S: ``fetch(number, size)``."""
+
+
+class Listing(Generic[T]):
+    """A listing: ``await`` it for one page, ``async for`` over it for every item.
+
+    Made by a resource's ``list()``; its options were checked there.
+
+    Attributes:
+        page_number: The page an ``await`` fetches; iterating starts at page 1 and
+            refuses another page number (a walk's guards count from page 1).
+        page_size: Items per page when awaited.
+        walk_page_size: Items per page when iterated: the given page size, else the
+            largest the API takes, which costs the fewest requests.
+        prefetch: The most page requests in flight while iterating.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchPage,
+        *,
+        page_number: int,
+        page_size: int,
+        walk_page_size: int,
+        prefetch: int,
+    ) -> None:
+        self._fetch = fetch
+        self.page_number = page_number
+        self.page_size = page_size
+        self.walk_page_size = walk_page_size
+        self.prefetch = prefetch
+
+    def __repr__(self) -> str:
+        return (
+            f"<Listing page_number={self.page_number} page_size={self.page_size}"
+            f" prefetch={self.prefetch}>"
+        )
+
+    def __await__(self) -> Generator[Any, None, SimCardPage]:
+        """Fetch the one page `page_number`, of `page_size` items."""
+        return self._fetch(self.page_number, self.page_size).__await__()
+
+    def pages(self) -> AsyncGenerator[SimCardPage, None]:
+        """Walk every page from `page_number` on, in order, fetching ahead concurrently.
+
+        Close the generator (or use `contextlib.aclosing`) to stop early; the requests
+        in flight are cancelled. Pages are as the API answered them: while items are
+        added during the walk, one can come again on a later page (iterating the
+        listing yields it once).
+
+        Raises:
+            ValueError: The listing was made with a `page_number` other than 1.
+            PaginationError: While iterating, pages that contradict each other.
+            TelnyxError: While iterating, a page request that failed after its retries.
+        """
+        if self.page_number != 1:
+            raise ValueError(
+                f"page_number={self.page_number} is for awaiting one page; iterating walks"
+                " every page from page 1"
+            )
+        size = self.walk_page_size
+
+        async def fetch(number: int) -> SimCardPage:
+            return await self._fetch(number, size)
+
+        return iter_pages(fetch, page_size=size, prefetch=self.prefetch)
+
+    def __aiter__(self) -> AsyncGenerator[SimCard, None]:
+        """Yield every item from page `page_number` on, in order, each once."""
+        return iter_cards(self.pages())
