@@ -216,6 +216,13 @@ class AsyncSession:
     ) -> T:
         """Send one API request, with retries, and build its result.
 
+        The escape hatch for an endpoint the resources do not cover yet: it gets the
+        session's auth, retries, pacing and typed errors. ``parse`` receives the whole
+        decoded body::
+
+            async def keep(payload): return payload
+            body = await telnyx.request("GET", "/sim_card_groups", parse=keep)
+
         Args:
             method: The HTTP method.
             path: The path under the base URL, starting with ``/``.

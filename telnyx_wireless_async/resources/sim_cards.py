@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
@@ -32,9 +32,7 @@ from telnyx_wireless_async.models import (
     SimCardStatusFilter,
     SortOrder,
 )
-
-if TYPE_CHECKING:
-    from telnyx_wireless_async._session import AsyncSession
+from telnyx_wireless_async.resources._base import Resource
 
 __all__ = ["SimCardFilters", "SimCards", "filter_params", "page_params"]
 
@@ -121,11 +119,8 @@ def page_params(page_number: int, page_size: int) -> dict[str, str]:
     }
 
 
-class SimCards:
+class SimCards(Resource):
     """SIM card operations, reached as ``session.sim_cards``."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     def list(
         self,
@@ -179,13 +174,8 @@ class SimCards:
             refuse_oversized_page(payload, number, page_size)
             return await structure_page_in_steps(payload)
 
-        return await self._session.request(
-            "GET",
-            LIST_PATH,
-            params={**params, "page[number]": str(number), "page[size]": str(page_size)},
-            parse=parse,
-            label=f"page {number}",
-        )
+        page = {"page[number]": str(number), "page[size]": str(page_size)}
+        return await self._get(LIST_PATH, parse=parse, params=params | page, label=f"page {number}")
 
     def pages(
         self,
@@ -276,10 +266,9 @@ class SimCards:
             async def parse(payload: Any) -> RegistrationResult:
                 return account_for_codes(chunk, payload)
 
-            return await self._session.request(
-                "POST",
+            return await self._post(
                 REGISTER_PATH,
-                json={"registration_codes": list(chunk), **body},
+                body={"registration_codes": list(chunk), **body},
                 parse=parse,
                 retry=policy,
                 label=f"{len(chunk)} codes from {chunk[0]}",

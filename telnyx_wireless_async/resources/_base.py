@@ -1,0 +1,147 @@
+"""What every resource shares: the session, typed HTTP verbs, and checked path ids.
+
+A resource method says which path, which parameters and what comes back, in a few
+lines; the verbs here send it through the session (retries, pacing, errors) and build
+the answer's ``data`` into the model asked for with ``cast_to``::
+
+    async def get(self, sim_card_id: str) -> SimCard:
+        path = f"/sim_cards/{path_id('sim_card_id', sim_card_id)}"
+        return await self._get(path, cast_to=SimCard)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
+from uuid import UUID
+
+from telnyx_wireless_async._retry import RetryPolicy
+from telnyx_wireless_async._serde import ModelError, _structurer
+
+if TYPE_CHECKING:
+    from telnyx_wireless_async._session import AsyncSession
+
+__all__ = ["Resource", "path_id"]
+
+T = TypeVar("T")
+
+Parse = Callable[[Any], Awaitable[T]]
+"""Builds a result from a whole decoded body; raises `ModelError` when it does not fit."""
+
+
+def path_id(name: str, value: object) -> str:
+    """Check an id that goes into a path, and quote it for the path.
+
+    Raises:
+        TypeError: `value` is not a str or a UUID.
+        ValueError: `value` is blank, or holds a control character or a space.
+    """
+    if isinstance(value, UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or UUID, got {value!r}")
+    if not value or any(c <= " " or c == "\x7f" for c in value):
+        raise ValueError(f"{name} must be a non-blank id without spaces, got {value!r}")
+    # Quoted whole: a "/" or ".." in an id must not reach another path.
+    return quote(value, safe="")
+
+
+_parsers: dict[Any, Parse[Any]] = {}
+
+
+def _data_parser(cast_to: Any) -> Parse[Any]:
+    """Return a parse that builds a response's ``data`` into `cast_to`; one per type."""
+    if (known := _parsers.get(cast_to)) is not None:
+        return known
+    structure = _structurer(cast_to)
+
+    async def parse(payload: Any) -> Any:
+        if type(payload) is not dict or "data" not in payload:
+            raise ModelError("$: expected an object with data")
+        try:
+            return structure(payload["data"])
+        except ModelError as error:
+            raise ModelError(str(error).replace("$", "$.data", 1)) from None
+
+    _parsers[cast_to] = parse
+    return parse
+
+
+class Resource:
+    """Base of the resources reached as session attributes (``session.sim_cards``)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[T] | None = None,
+        parse: Parse[T] | None = None,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        retry: RetryPolicy | None = None,
+        label: str = "",
+    ) -> T:
+        if parse is None:
+            if cast_to is None:
+                raise TypeError("give cast_to or parse")
+            parse = _data_parser(cast_to)
+        return await self._session.request(
+            method,
+            path,
+            parse=parse,
+            params=params,
+            json=body,
+            retry=retry,
+            label=label,
+        )
+
+    async def _get(
+        self,
+        path: str,
+        *,
+        cast_to: type[T] | None = None,
+        parse: Parse[T] | None = None,
+        params: Mapping[str, str] | None = None,
+        label: str = "",
+    ) -> T:
+        """GET `path` and build its ``data`` into `cast_to` (or the whole body with `parse`)."""
+        return await self._send(
+            "GET", path, cast_to=cast_to, parse=parse, params=params, label=label
+        )
+
+    async def _post(
+        self,
+        path: str,
+        *,
+        body: Any = None,
+        cast_to: type[T] | None = None,
+        parse: Parse[T] | None = None,
+        retry: RetryPolicy | None = None,
+        label: str = "",
+    ) -> T:
+        """POST `body` to `path`; `retry` replaces the session's policy for this request."""
+        return await self._send(
+            "POST", path, body=body, cast_to=cast_to, parse=parse, retry=retry, label=label
+        )
+
+    async def _patch(
+        self, path: str, *, body: Any, cast_to: type[T] | None = None, label: str = ""
+    ) -> T:
+        """PATCH `path` with `body`, which holds only the fields to change."""
+        return await self._send("PATCH", path, body=body, cast_to=cast_to, label=label)
+
+    async def _delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T] | None = None,
+        params: Mapping[str, str] | None = None,
+        label: str = "",
+    ) -> T:
+        """DELETE `path`."""
+        return await self._send("DELETE", path, cast_to=cast_to, params=params, label=label)

@@ -1,0 +1,75 @@
+"""The resource base: typed verbs over the session, and ids checked and quoted for paths."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from telnyx_wireless_async import APIResponseValidationError, AsyncSession, RetryPolicy, SimCard
+from telnyx_wireless_async.resources._base import Resource, path_id
+from telnyx_wireless_async.testing import MockTransport, Request, Response, json_response
+
+from .conftest import API_KEY
+
+BASE = "https://api.example.test/v2"
+
+
+class Cards(Resource):
+    """A resource as the lifecycle issues will write them: a few lines a method."""
+
+    async def get(self, sim_card_id: str) -> SimCard:
+        return await self._get(f"/sim_cards/{path_id('sim_card_id', sim_card_id)}", cast_to=SimCard)
+
+    async def retag(self, sim_card_id: str, tags: list[str]) -> SimCard:
+        path = f"/sim_cards/{path_id('sim_card_id', sim_card_id)}"
+        return await self._patch(path, body={"tags": tags}, cast_to=SimCard)
+
+
+def test_an_id_is_quoted_whole_for_its_path() -> None:
+    assert (
+        path_id("id", "6a09cdc3-8948-47f0-aa62-74ac943d6c58")
+        == "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+    )
+    assert path_id("id", UUID(int=1)) == "00000000-0000-0000-0000-000000000001"
+    assert path_id("id", "../actions") == "..%2Factions"
+    assert path_id("id", "a?b#c") == "a%3Fb%23c"
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("", ValueError), ("a b", ValueError), ("a\nb", ValueError), (7, TypeError)],
+)
+def test_a_bad_id_is_refused_by_name(value: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="sim_card_id"):
+        path_id("sim_card_id", value)
+
+
+async def test_verbs_build_the_answers_data_into_the_model_asked_for() -> None:
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return json_response(
+            {"data": {"id": "c1", "tags": ["a", "b"], "status": {"value": "enabled"}}}
+        )
+
+    async with AsyncSession(API_KEY, base_url=BASE, transport=MockTransport(handler)) as session:
+        cards = Cards(session)
+        card = await cards.get("c1")
+        retagged = await cards.retag("c/1", ["a", "b"])
+    assert card == retagged
+    assert card.tags == ("a", "b")
+    assert [(r.method, r.url) for r in seen] == [
+        ("GET", f"{BASE}/sim_cards/c1"),
+        ("PATCH", f"{BASE}/sim_cards/c%2F1"),
+    ]
+    assert seen[1].content == b'{"tags":["a","b"]}'
+
+
+async def test_data_that_does_not_fit_names_its_path_under_data() -> None:
+    transport = MockTransport(lambda request: json_response({"data": {"tags": "oops"}}))
+    policy = RetryPolicy(wait=False)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as session:
+        with pytest.raises(APIResponseValidationError, match=r"\$\.data"):
+            await Cards(session).get("c1")
