@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterable, Sequence
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
 from telnyx_wireless_async._pagination import iter_cards, iter_pages, refuse_oversized_page
+from telnyx_wireless_async._query import (
+    Param,
+    enum_list,
+    enum_value,
+    filter_param,
+    filter_params,
+    flag,
+    page_params,
+    text,
+    text_list,
+    uuid_text,
+)
 from telnyx_wireless_async._registration import account_for_codes
 from telnyx_wireless_async._retry import RetryPolicy
 from telnyx_wireless_async._serde import structure_page_in_steps
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
-    check_bool,
     check_enum,
-    check_enum_list,
     check_int_range,
     check_registration_codes,
     check_str_list,
-    check_text,
     check_uuid,
 )
 from telnyx_wireless_async.models import (
@@ -35,7 +44,7 @@ from telnyx_wireless_async.models import (
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
 
-__all__ = ["SimCardFilters", "SimCards", "filter_params", "page_params"]
+__all__ = ["SIM_CARD_FILTERS", "SimCardFilters", "SimCards"]
 
 # Eight requests in flight hide round-trip latency well (each page is one round trip)
 # without crowding a rate limit; past a few dozen, more only adds server load.
@@ -78,44 +87,16 @@ class SimCardFilters(TypedDict, total=False):
     sort: str
 
 
-def filter_params(**filters: Unpack[SimCardFilters]) -> dict[str, str]:
-    """Check the filter and sort options and return them as wire query parameters.
-
-    Array filters are comma-joined (``filter[tags]=a,b``), as the official SDK sends them.
-
-    Raises:
-        TypeError: An option has the wrong type, or is not an option at all.
-        ValueError: An option has a value the API does not accept.
-    """
-    unknown = set(filters) - set(SimCardFilters.__annotations__)
-    if unknown:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
-    params: dict[str, str] = {}
-    if (tags := filters.get("tags")) is not None:
-        tags = [tags] if isinstance(tags, str) else tags  # one tag, as `status` takes one
-        params["filter[tags]"] = ",".join(check_str_list("tags", tags, allow_empty=False))
-    if (iccid := filters.get("iccid")) is not None:
-        params["filter[iccid]"] = check_text("iccid", iccid)
-    if (msisdn := filters.get("msisdn")) is not None:
-        params["filter[msisdn]"] = check_text("msisdn", msisdn)
-    if (status := filters.get("status")) is not None:
-        statuses = check_enum_list("status", status, SimCardStatusFilter)
-        params["filter[status]"] = ",".join(s.value for s in statuses)
-    if (group := filters.get("sim_card_group_id")) is not None:
-        params["filter[sim_card_group_id]"] = check_uuid("sim_card_group_id", group)
-    if check_bool("include_sim_card_group", filters.get("include_sim_card_group", False)):
-        params["include_sim_card_group"] = "true"
-    if (sort := filters.get("sort")) is not None:
-        params["sort"] = check_enum("sort", sort, SortOrder).value
-    return params
-
-
-def page_params(page_number: int, page_size: int) -> dict[str, str]:
-    """Check the page options and return them as wire query parameters."""
-    return {
-        "page[number]": str(check_int_range("page_number", page_number, low=1)),
-        "page[size]": str(check_int_range("page_size", page_size, low=1, high=MAX_PAGE_SIZE)),
-    }
+SIM_CARD_FILTERS: Mapping[str, Param] = {
+    "tags": filter_param("tags", text_list),
+    "iccid": filter_param("iccid", text),
+    "msisdn": filter_param("msisdn", text),
+    "status": filter_param("status", enum_list(SimCardStatusFilter)),
+    "sim_card_group_id": filter_param("sim_card_group_id", uuid_text),
+    "include_sim_card_group": Param("include_sim_card_group", flag),
+    "sort": Param("sort", enum_value(SortOrder)),
+}
+"""How each of `SimCardFilters` goes on the wire."""
 
 
 class SimCards:
@@ -142,7 +123,7 @@ class SimCards:
             TypeError, ValueError: A bad option, before any request is sent.
             TelnyxError: The request failed.
         """
-        params = {**filter_params(**filters), **page_params(page_number, page_size)}
+        params = {**filter_params(SIM_CARD_FILTERS, filters), **page_params(page_number, page_size)}
         return await self._get_page(params, page_size, page_number)
 
     async def _get_page(self, params: dict[str, str], page_size: int, number: int) -> SimCardPage:
@@ -189,7 +170,7 @@ class SimCards:
             TelnyxError: While iterating, a page request that failed after its retries.
         """
         # page_number is no option here: the walk covers every page, from the first.
-        params = {**filter_params(**filters), **page_params(1, page_size)}
+        params = {**filter_params(SIM_CARD_FILTERS, filters), **page_params(1, page_size)}
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
 
         fetch = partial(self._get_page, params, page_size)
