@@ -20,7 +20,7 @@ from telnyx_wireless_async._http import (
     parse_rate_limit,
     schema_error,
 )
-from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
+from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async._transport import (
@@ -210,6 +210,7 @@ class AsyncSession:
         json: Any = None,
         retry: RetryPolicy | None = None,
         label: str = "",
+        outcome: RetryOutcome | None = None,
     ) -> T:
         """Send one API request, with retries, and build its result.
 
@@ -223,6 +224,8 @@ class AsyncSession:
             retry: A retry policy for this request instead of the session's.
             label: What is asked, for error messages (``"page 3"``): they then start
                 ``GET /sim_cards (page 3):``.
+            outcome: Records what the attempts came to (whether one may have been
+                processed, whether one was answered), whether the call returns or raises.
 
         Returns:
             What `parse` built from the response.
@@ -284,7 +287,7 @@ class AsyncSession:
                 except ModelError as error:
                     raise schema_error(status, body, error, request=asked, secret=secret) from None
 
-        return await call_with_retries(policy, send)
+        return await call_with_retries(policy, send, outcome=outcome)
 
 
 def check_base_url(url: object) -> None:
