@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
-from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
+from telnyx_wireless_async._bulk import ProgressCallback
 from telnyx_wireless_async._pagination import iter_cards, iter_pages, refuse_oversized_page
 from telnyx_wireless_async._query import (
     Param,
@@ -21,8 +21,12 @@ from telnyx_wireless_async._query import (
     text_list,
     uuid_text,
 )
-from telnyx_wireless_async._registration import account_for_codes
-from telnyx_wireless_async._retry import RetryPolicy
+from telnyx_wireless_async._registration import (
+    RegistrationLedger,
+    account_for_codes,
+    register_in_chunks,
+)
+from telnyx_wireless_async._retry import RetryOutcome
 from telnyx_wireless_async._serde import structure_page_in_steps
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
@@ -253,7 +257,7 @@ class SimCards:
         if ledger is not None and not isinstance(ledger, RegistrationLedger):
             raise TypeError(f"ledger must be a RegistrationLedger, got {ledger!r}")
 
-        async def post(chunk: Sequence[str], policy: RetryPolicy) -> RegistrationResult:
+        async def post(chunk: Sequence[str], outcome: RetryOutcome) -> RegistrationResult:
             async def parse(payload: Any) -> RegistrationResult:
                 return account_for_codes(chunk, payload)
 
@@ -262,15 +266,14 @@ class SimCards:
                 REGISTER_PATH,
                 json={"registration_codes": list(chunk), **body},
                 parse=parse,
-                retry=policy,
                 label=f"{len(chunk)} codes from {chunk[0]}",
+                outcome=outcome,
             )
 
         return await register_in_chunks(
             post,
             codes,
             duplicates=duplicates,
-            policy=self._session.retry_policy,
             chunk_size=chunk_size,
             concurrency=concurrency,
             on_progress=on_progress,
