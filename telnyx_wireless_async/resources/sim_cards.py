@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._bulk import ProgressCallback
-from telnyx_wireless_async._pagination import iter_cards, iter_pages, refuse_oversized_page
+from telnyx_wireless_async._pagination import iter_items, iter_pages, refuse_oversized_page
 from telnyx_wireless_async._query import (
     Param,
     enum_list,
@@ -134,7 +134,7 @@ class SimCards:
         """Fetch page `number` of the listing that the wire parameters `params` describe."""
 
         async def parse(payload: Any) -> SimCardPage:
-            refuse_oversized_page(payload, number, page_size)
+            refuse_oversized_page(payload, number, page_size, noun="cards")
             return await structure_page_in_steps(payload)
 
         return await self._session.request(
@@ -178,7 +178,7 @@ class SimCards:
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
 
         fetch = partial(self._get_page, params, page_size)
-        return iter_pages(fetch, page_size=page_size, prefetch=prefetch)
+        return iter_pages(fetch, page_size=page_size, prefetch=prefetch, noun="cards")
 
     def stream(
         self,
@@ -196,7 +196,7 @@ class SimCards:
         Returns:
             An async generator of `SimCard`.
         """
-        return iter_cards(self.pages(page_size=page_size, prefetch=prefetch, **filters))
+        return iter_items(self.pages(page_size=page_size, prefetch=prefetch, **filters))
 
     async def register(
         self,
