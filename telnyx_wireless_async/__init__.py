@@ -6,8 +6,8 @@ Start with `AsyncSession`::
         page = await telnyx.sim_cards.list(status=["enabled"], page_size=100)
 """
 
-from telnyx_wireless_async._bulk import RegistrationLedger
 from telnyx_wireless_async._http import package_version as _package_version
+from telnyx_wireless_async._registration import RegistrationLedger
 from telnyx_wireless_async._retry import RetryEvent, RetryPolicy
 from telnyx_wireless_async._session import DEFAULT_BASE_URL, AsyncSession
 from telnyx_wireless_async._transport import AsyncTransport

@@ -1,7 +1,8 @@
 """Pure request building and response deciphering: no I/O, no event loop.
 
 `decipher_response` is the one place that turns ``(status, headers, body)`` into
-data or into an exception of the `telnyx_wireless_async.errors` tree.
+data or into an exception of the `telnyx_wireless_async.errors` tree, and
+`parse_rate_limit` the one place that reads the rate-limit headers, into a `RateLimit`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+from attrs import frozen
 
 from telnyx_wireless_async._serde import ModelError, structure_errors
 from telnyx_wireless_async.errors import (
@@ -31,14 +34,15 @@ from telnyx_wireless_async.errors import (
 from telnyx_wireless_async.models import ErrorDetail
 
 __all__ = [
+    "NO_ANSWER",
     "USER_AGENT",
+    "RateLimit",
     "build_headers",
     "decipher_response",
     "encode_json",
     "error_from_response",
     "package_version",
-    "rate_limit_pause",
-    "retry_after_seconds",
+    "parse_rate_limit",
     "schema_error",
     "strike_out",
 ]
@@ -87,50 +91,121 @@ def build_headers(api_key: str) -> dict[str, str]:
     }
 
 
-def retry_after_seconds(
-    headers: Mapping[str, str], *, rate_limited: bool = True, now: float | None = None
-) -> float | None:
-    """Read how long the server asks us to wait, in seconds, or None.
+@frozen(kw_only=True)
+class RateLimit:
+    """What one answer's rate-limit headers say, read once (gidgethub's ``sansio.RateLimit``).
 
-    ``Retry-After`` (delay-seconds or an HTTP date) wins; otherwise, for a 429
-    (`rate_limited`), ``x-ratelimit-reset``, which Telnyx documents as seconds until
-    the limit resets. The rate-limit headers ride on every response, so on any other
-    error the reset time says nothing about when to retry. A value that cannot be
-    read is ignored rather than trusted.
+    Telnyx stamps ``x-ratelimit-limit``, ``x-ratelimit-remaining`` and
+    ``x-ratelimit-reset`` (seconds until the window resets) on its answers; a 429 may
+    carry ``Retry-After`` too. A value that cannot be read is None: ignored rather
+    than trusted. Built by `parse_rate_limit`; the throttle paces the session by it,
+    and an error's ``retry_after`` (which the retry delay honours) is its `retry_delay`.
+
+    Attributes:
+        limit: Requests allowed per window (``x-ratelimit-limit``), at least 0.
+        remaining: Requests left in the window (``x-ratelimit-remaining``), at least 0.
+        reset: Seconds until the window resets (``x-ratelimit-reset``), at least 0.
+        retry_after: Seconds the server asks to wait (``Retry-After``, as delay-seconds
+            or an HTTP date), at least 0.
+        rate_limited: The answer was a 429.
     """
-    now = time.time() if now is None else now
-    retry_after = headers.get("Retry-After")
-    if retry_after is not None:
-        retry_after = retry_after.strip()
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            pass
-        try:
-            when = parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None and when.tzinfo is not None:
-            return max(0.0, when.timestamp() - now)
-    reset = headers.get("x-ratelimit-reset") if rate_limited else None
-    if reset is not None:
-        try:
-            return max(0.0, float(reset.strip()))
-        except ValueError:
-            return None
-    return None
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None
+    retry_after: float | None = None
+    rate_limited: bool = False
+
+    @property
+    def retry_delay(self) -> float | None:
+        """Seconds a retry of the request should wait, as the server says, or None.
+
+        ``Retry-After`` wins; otherwise, for a 429 only, the reset. The rate-limit
+        headers ride on every answer, so on any other error the reset says nothing
+        about when to retry.
+        """
+        if self.retry_after is not None:
+            return self.retry_after
+        return self.reset if self.rate_limited else None
+
+    @property
+    def pause(self) -> float | None:
+        """Seconds every request of the session should hold back, or None.
+
+        After a 429, until the reset. After any answer that says no request is left in
+        the window (``remaining`` 0), until the reset too: the next request would only
+        meet a 429. ``Retry-After`` wins over ``x-ratelimit-reset`` in both cases.
+        """
+        if self.rate_limited or self.remaining == 0:
+            return self.retry_after if self.retry_after is not None else self.reset
+        return None
 
 
-def rate_limit_pause(status: int, headers: Mapping[str, str]) -> float | None:
-    """Return how long every request should hold back after this response, or None.
+NO_ANSWER = RateLimit()
+"""The `RateLimit` of a request that got no answer, or one with no rate-limit headers."""
 
-    After a 429, until the reset. After any answer that says no request is left in
-    the window (``x-ratelimit-remaining: 0``), until the reset too: the next request
-    would only meet a 429.
+_RATE_LIMITED_BARE = RateLimit(rate_limited=True)
+
+
+def _header_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return max(0, int(value.strip()))
+    except ValueError:
+        return None
+
+
+def _header_seconds(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        return None
+
+
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Read ``Retry-After``: delay-seconds, or an HTTP date (with a time zone) less `now`."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def parse_rate_limit(status: int, headers: Mapping[str, str], *, now: float) -> RateLimit:
+    """Read an answer's rate-limit headers into a `RateLimit`; pure.
+
+    Args:
+        status: The HTTP status (429 marks the answer as `RateLimit.rate_limited`).
+        headers: The answer's headers (a case-insensitive mapping from a real transport).
+        now: The wall-clock time (``time.time()``) to measure a ``Retry-After`` date from.
     """
-    if status == 429 or headers.get("x-ratelimit-remaining", "").strip() == "0":
-        return retry_after_seconds(headers)
-    return None
+    get = headers.get
+    limit = get("x-ratelimit-limit")
+    remaining = get("x-ratelimit-remaining")
+    reset = get("x-ratelimit-reset")
+    retry_after = get("Retry-After")
+    rate_limited = status == 429
+    if limit is None and remaining is None and reset is None and retry_after is None:
+        return _RATE_LIMITED_BARE if rate_limited else NO_ANSWER
+    return RateLimit(
+        limit=_header_int(limit),
+        remaining=_header_int(remaining),
+        reset=_header_seconds(reset),
+        retry_after=_retry_after(retry_after, now),
+        rate_limited=rate_limited,
+    )
 
 
 def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
@@ -153,12 +228,21 @@ def _about(request: str, message: str) -> str:
 
 
 def error_from_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, request: str = ""
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    request: str = "",
+    rate_limit: RateLimit | None = None,
 ) -> APIStatusError:
     """Map a non-2xx response to the exception class for its status.
 
-    `request` (``"GET /sim_cards (page 3)"``, say) starts the message when given.
+    `request` (``"GET /sim_cards (page 3)"``, say) starts the message when given. The
+    error's ``retry_after`` is the `RateLimit.retry_delay` of `rate_limit`, or of the
+    headers read now when it is not given.
     """
+    if rate_limit is None:
+        rate_limit = parse_rate_limit(status, headers, now=time.time())
     errors = _parse_error_list(body)
     request_id = headers.get("x-request-id")
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
@@ -174,7 +258,7 @@ def error_from_response(
         status=status,
         errors=errors,
         request_id=request_id,
-        retry_after=retry_after_seconds(headers, rate_limited=status == 429),
+        retry_after=rate_limit.retry_delay,
         body=body,
     )
 
@@ -185,7 +269,13 @@ def strike_out(body: bytes, secret: str) -> bytes:
 
 
 def decipher_response(
-    status: int, headers: Mapping[str, str], body: bytes, *, request: str = "", secret: str = ""
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    request: str = "",
+    secret: str = "",
+    rate_limit: RateLimit | None = None,
 ) -> Any:
     """Return a response's decoded JSON, or raise the matching error.
 
@@ -196,6 +286,7 @@ def decipher_response(
         request: What was asked (``"GET /sim_cards (page 3)"``, say), to start an
             error's message.
         secret: Struck out of an error's body and message (the API key).
+        rate_limit: The headers' `RateLimit`, when the caller has read it already.
 
     Returns:
         The decoded JSON of a 2xx body.
@@ -205,7 +296,9 @@ def decipher_response(
         APIResponseValidationError: A 2xx body that is not JSON.
     """
     if not 200 <= status < 300:
-        raise error_from_response(status, headers, strike_out(body, secret), request=request)
+        raise error_from_response(
+            status, headers, strike_out(body, secret), request=request, rate_limit=rate_limit
+        )
     try:
         return json_loads(body)
     except ValueError as exc:

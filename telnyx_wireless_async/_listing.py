@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
-from telnyx_wireless_async._pagination import iter_cards, iter_pages
+from telnyx_wireless_async._pagination import iter_items, iter_pages
 from telnyx_wireless_async.models import SimCard, SimCardPage
 
 __all__ = ["Listing"]
@@ -93,8 +93,8 @@ class Listing(Generic[T]):
         async def fetch(number: int) -> SimCardPage:
             return await self._fetch(number, size)
 
-        return iter_pages(fetch, page_size=size, prefetch=self.prefetch)
+        return iter_pages(fetch, page_size=size, prefetch=self.prefetch, noun="cards")
 
     def __aiter__(self) -> AsyncGenerator[SimCard, None]:
         """Yield every item from page `page_number` on, in order, each once."""
-        return iter_cards(self.pages())
+        return iter_items(self.pages())

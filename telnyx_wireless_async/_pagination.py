@@ -1,4 +1,10 @@
-"""Page walking with bounded concurrent prefetch, in-order yield and loop guards.
+"""Page walking for any list endpoint: bounded concurrent prefetch, in-order yield, loop guards.
+
+The walker is generic: a page is anything with ``data`` (a tuple of items) and ``meta``
+(a `PageMeta`), an item anything with an ``id`` (the `Page` and `Identified`
+protocols); a resource hands `iter_pages` a function that fetches page N, and
+`iter_items` walks the items of the pages. Messages name the items by the `noun` given
+(``"cards"`` for SIM cards). Below, "cards" stands for any item.
 
 Page 1 is fetched alone: its ``meta.total_pages`` says how many pages follow. Then up
 to ``prefetch`` page requests run at once, and pages are yielded strictly in page
@@ -24,7 +30,7 @@ slice moves every later card one place on (or back). The walk copes as follows:
   that were pushed from its slice into the slice already fetched: it is fetched again,
   once, and the pages requested with it after it. If the count is still lower, cards
   were removed, and the walk warns that cards may have been missed.
-- Cards pushed back onto a later page come twice; `iter_cards` yields them once.
+- Cards pushed back onto a later page come twice; `iter_items` yields them once.
 
 With cards only added, as when codes are registered, every card that existed for the
 whole walk is yielded exactly once. The first change of count is logged, once per walk.
@@ -36,19 +42,53 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from telnyx_wireless_async.errors import PaginationError
-from telnyx_wireless_async.models import PageMeta, SimCard, SimCardPage
+from telnyx_wireless_async.models import PageMeta
 
-__all__ = ["expected_length", "iter_cards", "iter_pages", "refuse_oversized_page"]
+__all__ = [
+    "FetchPage",
+    "Identified",
+    "Page",
+    "expected_length",
+    "fetch_consistent",
+    "iter_items",
+    "iter_pages",
+    "refuse_oversized_page",
+]
 
 logger = logging.getLogger("telnyx_wireless_async")
 
-FetchPage = Callable[[int], Awaitable[SimCardPage]]
+
+class Identified(Protocol):
+    """An item of a listing: it has an id (None when the server sent none)."""
+
+    @property
+    def id(self) -> str | None: ...
 
 
-def _check_counts(page: SimCardPage) -> None:
+T = TypeVar("T", bound=Identified)
+T_co = TypeVar("T_co", bound=Identified, covariant=True)
+
+
+class Page(Protocol[T_co]):
+    """A page of a listing: its items and its `PageMeta` (`SimCardPage` is one)."""
+
+    @property
+    def data(self) -> tuple[T_co, ...]: ...
+
+    @property
+    def meta(self) -> PageMeta: ...
+
+
+P = TypeVar("P", bound=Page[Identified])
+
+FetchPage = Callable[[int], Awaitable[P]]
+"""Fetches page number N (1-based) of one listing."""
+
+
+def _check_counts(page: Page[Identified]) -> None:
     meta = page.meta
     expected = {-(-meta.total_results // meta.page_size)} if meta.page_size > 0 else set()
     if meta.total_results == 0:
@@ -61,7 +101,7 @@ def _check_counts(page: SimCardPage) -> None:
 
 
 def expected_length(meta: PageMeta, number: int) -> int:
-    """Return how many cards page `number` holds by its own meta.
+    """Return how many items page `number` holds by its own meta.
 
     Every page before the last is full; the last holds the remainder; a page past the
     last is empty.
@@ -73,10 +113,10 @@ def expected_length(meta: PageMeta, number: int) -> int:
     return 0
 
 
-def refuse_oversized_page(payload: Any, number: int, page_size: int) -> None:
-    """Refuse a page's JSON that holds more cards than asked for, before building any.
+def refuse_oversized_page(payload: Any, number: int, page_size: int, *, noun: str) -> None:
+    """Refuse a page's JSON that holds more items than asked for, before building any.
 
-    A server may send any number of cards; building them all only to refuse the page
+    A server may send any number of items; building them all only to refuse the page
     would cost memory and CPU in proportion to what it sent.
 
     Raises:
@@ -85,29 +125,29 @@ def refuse_oversized_page(payload: Any, number: int, page_size: int) -> None:
     data = payload.get("data") if type(payload) is dict else None
     if type(data) is list and len(data) > page_size:
         raise PaginationError(
-            f"page {number} holds {len(data)} cards, more than the page size {page_size}"
+            f"page {number} holds {len(data)} {noun}, more than the page size {page_size}"
         )
 
 
-def _check(page: SimCardPage, number: int, page_size: int) -> None:
+def _check(page: Page[Identified], number: int, page_size: int, noun: str) -> None:
     if page.meta.page_number != number:
         raise PaginationError(
             f"asked for page {number}, the server answered with page {page.meta.page_number}"
         )
     if len(page.data) > page_size:
         raise PaginationError(
-            f"page {number} holds {len(page.data)} cards, more than the page size {page_size}"
+            f"page {number} holds {len(page.data)} {noun}, more than the page size {page_size}"
         )
     _check_counts(page)
 
 
 async def fetch_consistent(
-    fetch: FetchPage, number: int, page_size: int, page: SimCardPage | None = None
-) -> SimCardPage:
+    fetch: FetchPage[P], number: int, page_size: int, page: P | None = None, *, noun: str
+) -> P:
     """Fetch page `number` (unless given it), and once more if it contradicts its own meta.
 
-    A page that holds other than `expected_length` cards was cut short, padded, or
-    answered from a listing other than the one its meta describes: cards would be
+    A page that holds other than `expected_length` items was cut short, padded, or
+    answered from a listing other than the one its meta describes: items would be
     lost or invented. Asked again, a healthy server answers it whole.
 
     Raises:
@@ -115,36 +155,37 @@ async def fetch_consistent(
     """
     if page is None:
         page = await fetch(number)
-        _check(page, number, page_size)
+        _check(page, number, page_size, noun)
     if len(page.data) == expected_length(page.meta, number):
         return page
     page = await fetch(number)
-    _check(page, number, page_size)
+    _check(page, number, page_size, noun)
     expected = expected_length(page.meta, number)
     if len(page.data) != expected:
         meta = page.meta
         raise PaginationError(
-            f"page {number} holds {len(page.data)} cards, twice; its meta ({meta.total_results}"
-            f" cards in {meta.total_pages} pages of {meta.page_size}) means {expected}"
+            f"page {number} holds {len(page.data)} {noun}, twice; its meta"
+            f" ({meta.total_results} {noun} in {meta.total_pages} pages of {meta.page_size})"
+            f" means {expected}"
         )
     return page
 
 
 class _RecentPages:
-    """Remembers the card ids of the last `RECENT_PAGES` pages, to catch a page served again."""
+    """Remembers the item ids of the last `RECENT_PAGES` pages, to catch a page served again."""
 
     def __init__(self) -> None:
         self._pages: dict[tuple[str | None, ...], tuple[int, int]] = {}
         self._order: deque[tuple[str | None, ...]] = deque()
 
-    def repeats(self, page: SimCardPage, number: int) -> int | None:
+    def repeats(self, page: Page[Identified], number: int) -> int | None:
         """Return the number of a recent page that `page` repeats, or None; remember `page`.
 
-        Pages repeat one another only where the card count changed between them (cards
+        Pages repeat one another only where the item count changed between them (items
         added in front shift a whole page on); with the same count, it is a server
         serving the wrong page.
         """
-        key = tuple([card.id for card in page.data])
+        key = tuple([item.id for item in page.data])
         count = page.meta.total_results
         seen = self._pages.get(key)
         if seen is not None and seen[1] == count and seen[0] != number:
@@ -159,57 +200,64 @@ class _RecentPages:
 
 
 class _CountChanges:
-    """Logs the first change of the card count in a walk, and the first fall, once each."""
+    """Logs the first change of the item count in a walk, and the first fall, once each."""
 
-    def __init__(self, first: SimCardPage) -> None:
+    def __init__(self, first: Page[Identified], noun: str) -> None:
         self._first = first.meta.total_results
+        self._noun = noun
         self._changed = False
         self._fell = False
 
-    def saw(self, page: SimCardPage) -> None:
+    def saw(self, page: Page[Identified]) -> None:
         count = page.meta.total_results
         if count != self._first and not self._changed:
             self._changed = True
             logger.info(
-                "the inventory changed during the walk (%d cards at page 1, %d at page %d);"
+                "the inventory changed during the walk (%d %s at page 1, %d at page %d);"
                 " the walk follows it",
                 self._first,
+                self._noun,
                 count,
                 page.meta.page_number,
             )
 
-    def fell(self, page: SimCardPage, before: int) -> None:
+    def fell(self, page: Page[Identified], before: int) -> None:
         if not self._fell:
             self._fell = True
+            noun = self._noun
             logger.warning(
-                "cards were removed during the walk (%d cards at page %d, %d before it):"
-                " cards that moved back across a page boundary may have been missed",
+                "%s were removed during the walk (%d %s at page %d, %d before it):"
+                " %s that moved back across a page boundary may have been missed",
+                noun,
                 page.meta.total_results,
+                noun,
                 page.meta.page_number,
                 before,
+                noun,
             )
 
 
 async def iter_pages(
-    fetch: FetchPage, *, page_size: int, prefetch: int
-) -> AsyncGenerator[SimCardPage, None]:
+    fetch: FetchPage[P], *, page_size: int, prefetch: int, noun: str = "items"
+) -> AsyncGenerator[P, None]:
     """Yield every page in order, with up to `prefetch` page requests in flight.
 
     Args:
         fetch: Fetches page number N (1-based).
         page_size: The page size asked for, to check pages against.
         prefetch: The most page requests in flight at once (1: one after another).
+        noun: What the items are called in messages (``"cards"``).
 
     Raises:
         PaginationError: The server's pages contradict each other.
         TelnyxError: A page request failed after its retries; the pages before it
             were yielded.
     """
-    first = await fetch_consistent(fetch, 1, page_size)
+    first = await fetch_consistent(fetch, 1, page_size, noun=noun)
     yield first
     if not first.data:
         return
-    changes = _CountChanges(first)
+    changes = _CountChanges(first, noun)
     recent = _RecentPages()
     recent.repeats(first, 1)
     # The last page as the latest page says: the walk follows the count as it changes.
@@ -218,7 +266,7 @@ async def iter_pages(
     # grows as fast as it is walked (cards added at its end, say) would be chased for ever.
     pages_left = last_number - 1
     pages_without_progress = 0
-    in_flight: deque[tuple[int, asyncio.Task[SimCardPage]]] = deque()
+    in_flight: deque[tuple[int, asyncio.Task[P]]] = deque()
     next_number = 2
 
     def refill() -> None:
@@ -241,16 +289,16 @@ async def iter_pages(
         while in_flight:
             number, task = in_flight.popleft()
             page = await task
-            _check(page, number, page_size)
-            page = await fetch_consistent(fetch, number, page_size, page)
+            _check(page, number, page_size, noun)
+            page = await fetch_consistent(fetch, number, page_size, page, noun=noun)
             before = previous.meta.total_results
             if page.meta.total_results < before:
-                # Answered before cards were added that the page before already counts:
-                # the cards those pushed onto this page's slice would be missed. Again, once;
+                # Answered before items were added that the page before already counts:
+                # the items those pushed onto this page's slice would be missed. Again, once;
                 # and the pages requested with it, as old as it is, again after it.
                 await cancel_in_flight()
                 next_number = number + 1
-                page = await fetch_consistent(fetch, number, page_size)
+                page = await fetch_consistent(fetch, number, page_size, noun=noun)
                 if page.meta.total_results < before:
                     changes.fell(page, before)
             changes.saw(page)
@@ -269,7 +317,7 @@ async def iter_pages(
                 raise PaginationError(
                     f"the inventory grows as fast as it is walked: {pages_without_progress}"
                     f" pages brought the walk no nearer its end ({first.meta.total_results}"
-                    f" cards at page 1, {page.meta.total_results} at page {number});"
+                    f" {noun} at page 1, {page.meta.total_results} at page {number});"
                     " walk again once it settles"
                 )
             previous = page
@@ -283,21 +331,19 @@ STALLED_PAGES = 16
 """Pages a walk may go without getting nearer its end before it gives up."""
 
 RECENT_PAGES = 8
-"""Pages whose card ids `iter_cards` remembers, and one more per page of cards added."""
+"""Pages whose item ids `iter_items` remembers, and one more per page of items added."""
 
 
-async def iter_cards(
-    pages: AsyncGenerator[SimCardPage, None],
-) -> AsyncGenerator[SimCard, None]:
-    """Yield the cards of `pages` in order, skipping a card one of the recent pages held.
+async def iter_items(pages: AsyncGenerator[Page[T], None]) -> AsyncGenerator[T, None]:
+    """Yield the items of `pages` in order, skipping an item one of the recent pages held.
 
-    Cards added to the inventory during the walk push later cards onto later pages, where
-    they come again: after at most one page for every page of cards added. So an id is
-    remembered until `RECENT_PAGES` pages, and one more for each page of cards added so
-    far, have gone by without it: memory grows with the cards added, not with the
-    inventory.
+    Items added to the inventory during the walk push later items onto later pages, where
+    they come again: after at most one page for every page of items added. So an id is
+    remembered until `RECENT_PAGES` pages, and one more for each page of items added so
+    far, have gone by without it: memory grows with the items added, not with the
+    inventory. An item without an id is always yielded.
     """
-    last_page: dict[str, int] = {}  # card id -> the last page, in walk order, it was on
+    last_page: dict[str, int] = {}  # item id -> the last page, in walk order, it was on
     recent: deque[list[str]] = deque()
     first_count: int | None = None
     most_added = 0
@@ -309,22 +355,22 @@ async def iter_cards(
                 first_count = page.meta.total_results
             most_added = max(most_added, page.meta.total_results - first_count)
             ids: list[str] = []
-            for card in page.data:
-                card_id = card.id
-                if card_id is not None:
-                    came_before = card_id in last_page
-                    last_page[card_id] = number
-                    ids.append(card_id)
+            for item in page.data:
+                item_id = item.id
+                if item_id is not None:
+                    came_before = item_id in last_page
+                    last_page[item_id] = number
+                    ids.append(item_id)
                     if came_before:
-                        logger.debug("card %s came again on a later page", card_id)
+                        logger.debug("item %s came again on a later page", item_id)
                         continue
-                yield card
+                yield item
             recent.append(ids)
             remembered = RECENT_PAGES + -(-most_added // max(1, page.meta.page_size))
             while len(recent) > remembered:
                 gone = number - len(recent) + 1
-                for card_id in recent.popleft():
-                    if last_page.get(card_id) == gone:
-                        del last_page[card_id]
+                for item_id in recent.popleft():
+                    if last_page.get(item_id) == gone:
+                        del last_page[item_id]
     finally:
         await pages.aclose()

@@ -11,6 +11,12 @@ long to wait (``Retry-After`` or ``x-ratelimit-reset``): then exactly that, capp
 at ``max_server_delay``. Retries stop after ``max_attempts`` tries in all, or when
 the next try would start ``max_time`` seconds or more after the first (on the
 monotonic clock), whichever comes first; the last error is then raised at once.
+
+What the attempts came to: `call_with_retries` records, in a `RetryOutcome` the caller
+may pass, how many attempts were made, whether any of them may have been processed
+by the server although it failed (a timeout, a dropped connection, a 5xx), and whether
+any got an HTTP answer. A caller sending a request that is not idempotent (a bulk
+registration) reads it to account for what a lost attempt may have done.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from collections.abc import Awaitable, Callable, Generator
 from typing import TypeVar, cast
 
 import backoff
-from attrs import Attribute, field, frozen
+from attrs import Attribute, define, field, frozen
 from attrs.validators import is_callable, optional
 
 from telnyx_wireless_async._validation import check_bool, check_int_range, check_seconds
@@ -34,7 +40,14 @@ from telnyx_wireless_async.errors import (
     TelnyxError,
 )
 
-__all__ = ["RetryEvent", "RetryPolicy", "call_with_retries", "is_retryable"]
+__all__ = [
+    "RetryEvent",
+    "RetryOutcome",
+    "RetryPolicy",
+    "call_with_retries",
+    "is_retryable",
+    "may_have_been_processed",
+]
 
 T = TypeVar("T")
 
@@ -131,6 +144,39 @@ def is_retryable(error: BaseException) -> bool:
     return False
 
 
+def may_have_been_processed(error: TelnyxError) -> bool:
+    """Tell whether the server may have acted on a request that failed with `error`."""
+    if isinstance(error, APIConnectionError):
+        return error.request_sent
+    if isinstance(error, APIStatusError):
+        # 408 and 429 say the request was not processed; other 4xx refuse it outright.
+        return error.status >= 500
+    return True
+
+
+@define
+class RetryOutcome:
+    """What the attempts of one call came to, recorded by `call_with_retries` as each ends.
+
+    Attributes:
+        attempts: Attempts made, the first included.
+        maybe_processed: Some attempt failed in a way that leaves open whether the
+            server acted on it (`may_have_been_processed`): a retry of a request that
+            is not idempotent may meet that attempt's effect.
+        answered: Some attempt got an HTTP answer: it ended in anything but an
+            `APIConnectionError`.
+    """
+
+    attempts: int = 0
+    maybe_processed: bool = False
+    answered: bool = False
+
+    def failed(self, error: TelnyxError) -> None:
+        """Record an attempt that failed with `error`."""
+        self.maybe_processed = self.maybe_processed or may_have_been_processed(error)
+        self.answered = self.answered or not isinstance(error, APIConnectionError)
+
+
 class _Retrying:
     """One call's retry decisions: backoff counts the tries, this keeps the deadline.
 
@@ -179,6 +225,7 @@ async def call_with_retries(
     send: Callable[[float], Awaitable[T]],
     *,
     clock: Callable[[], float] = time.monotonic,
+    outcome: RetryOutcome | None = None,
 ) -> T:
     """Await ``send(deadline)``, retrying it under `policy`; the last error is raised.
 
@@ -186,13 +233,28 @@ async def call_with_retries(
     retry starts at or past it, and `send` must not start waiting (for the rate
     limit, say) past it either. So a call ends within ``max_time`` plus one
     attempt's timeout.
+
+    Args:
+        policy: How to retry.
+        send: Makes one attempt.
+        clock: The monotonic clock the deadline is kept on.
+        outcome: Records each attempt as it ends, the last included, so that it holds
+            what they came to whether the call returns or raises.
     """
     retrying = _Retrying(policy, clock)
+    record = outcome if outcome is not None else RetryOutcome()
 
     # backoff picks its async path only for a coroutine function, so wrap `send` in one.
     async def attempt() -> T:
         retrying.attempt += 1
-        return await send(retrying.deadline)
+        record.attempts += 1
+        try:
+            result = await send(retrying.deadline)
+        except TelnyxError as error:
+            record.failed(error)
+            raise
+        record.answered = True
+        return result
 
     wrapped = backoff.on_exception(
         # backoff's stubs type wait generators as receiving None; ours receives the error.

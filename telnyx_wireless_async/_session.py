@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 import enum
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from telnyx_wireless_async._http import (
+    NO_ANSWER,
+    RateLimit,
     build_headers,
     decipher_response,
     encode_json,
-    rate_limit_pause,
+    parse_rate_limit,
     schema_error,
 )
-from telnyx_wireless_async._retry import RetryPolicy, call_with_retries
+from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async._transport import (
@@ -213,6 +216,7 @@ class AsyncSession:
         json: Any = None,
         retry: RetryPolicy | None = None,
         label: str = "",
+        outcome: RetryOutcome | None = None,
     ) -> T:
         """Send one API request, with retries, and build its result.
 
@@ -233,6 +237,8 @@ class AsyncSession:
             retry: A retry policy for this request instead of the session's.
             label: What is asked, for error messages (``"page 3"``): they then start
                 ``GET /sim_cards (page 3):``.
+            outcome: Records what the attempts came to (whether one may have been
+                processed, whether one was answered), whether the call returns or raises.
 
         Returns:
             What `parse` built from the response.
@@ -254,9 +260,10 @@ class AsyncSession:
             label=asked,
         )
 
-        async def paced_exchange(deadline: float) -> Response:
+        async def paced_exchange(deadline: float) -> tuple[Response, RateLimit | None]:
             if not policy.wait:
-                return await transport.handle_request(outgoing)
+                # No pacing: the headers are read only if an error needs its retry hint.
+                return await transport.handle_request(outgoing), None
             if not await self._throttle.acquire(deadline=deadline):
                 held = self._throttle.remaining_pause
                 raise RateLimitError(
@@ -265,33 +272,35 @@ class AsyncSession:
                     status=429,
                     retry_after=held,
                 )
-            response: Response | None = None
+            rate_limit = NO_ANSWER
             try:
                 response = await transport.handle_request(outgoing)
+                rate_limit = parse_rate_limit(response.status, response.headers, now=time.time())
             finally:
-                headers = response.headers if response is not None else {}
-                pause = rate_limit_pause(response.status, headers) if response is not None else None
-                if pause is not None:
-                    pause = min(pause, policy.max_server_delay)
-                self._throttle.release(headers, pause)
-            return response
+                self._throttle.release(rate_limit, max_pause=policy.max_server_delay)
+            return response, rate_limit
 
         async def send(deadline: float) -> T:
-            response = await paced_exchange(deadline)
+            response, rate_limit = await paced_exchange(deadline)
             status, body = response.status, response.content
             # One body decoded at a time: responses that arrive together would otherwise
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
                 secret = self._key
                 payload = decipher_response(
-                    status, response.headers, body, request=asked, secret=secret
+                    status,
+                    response.headers,
+                    body,
+                    request=asked,
+                    secret=secret,
+                    rate_limit=rate_limit,
                 )
                 try:
                     return await parse(payload)
                 except ModelError as error:
                     raise schema_error(status, body, error, request=asked, secret=secret) from None
 
-        return await call_with_retries(policy, send)
+        return await call_with_retries(policy, send, outcome=outcome)
 
 
 def check_base_url(url: object) -> None:

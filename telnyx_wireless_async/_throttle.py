@@ -5,7 +5,8 @@ Telnyx stamps ``x-ratelimit-limit``, ``x-ratelimit-remaining`` and
 would meet the limit on its own, retry on its own schedule, and keep the limit
 exhausted for all of them: some requests lose every round and run out of tries.
 
-So the session keeps one `Throttle`:
+So the session keeps one `Throttle`, fed each answer's `RateLimit` (read once, in
+`telnyx_wireless_async._http.parse_rate_limit`):
 
 - after a 429, or an answer saying nothing is left in the window, every request
   waits until the reset (``Retry-After`` or ``x-ratelimit-reset``);
@@ -22,19 +23,11 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+
+from telnyx_wireless_async._http import RateLimit
 
 __all__ = ["Throttle"]
-
-
-def _header_int(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    try:
-        return max(0, int(value.strip()))
-    except ValueError:
-        return None
 
 
 class Throttle:
@@ -91,21 +84,20 @@ class Throttle:
                 self._changed = asyncio.Event()
             await self._changed.wait()
 
-    def release(self, headers: Mapping[str, str], pause: float | None) -> None:
+    def release(self, rate_limit: RateLimit, *, max_pause: float = math.inf) -> None:
         """Count a request as done and learn from its answer.
 
         Args:
-            headers: The answer's headers (empty without an answer).
-            pause: How long everyone should wait, if the answer says so.
+            rate_limit: What the answer's headers say (`NO_ANSWER` without an answer).
+            max_pause: The longest pause honoured; a longer one is cut to this.
         """
         self._in_flight -= 1
-        limit = _header_int(headers, "x-ratelimit-limit")
-        if limit is not None:
-            self._limit = limit
-        remaining = _header_int(headers, "x-ratelimit-remaining")
+        if rate_limit.limit is not None:
+            self._limit = rate_limit.limit
+        pause = rate_limit.pause
         if pause is not None:
-            self.pause(pause)
-        elif remaining is not None and not self._until:
-            self._budget = max(0, remaining - self._in_flight)
+            self.pause(min(pause, max_pause))
+        elif rate_limit.remaining is not None and not self._until:
+            self._budget = max(0, rate_limit.remaining - self._in_flight)
         if self._changed is not None:
             self._changed.set()

@@ -15,10 +15,12 @@ from telnyx_wireless_async import (
     UnprocessableEntityError,
 )
 from telnyx_wireless_async._http import (
+    NO_ANSWER,
     USER_AGENT,
+    RateLimit,
     build_headers,
     decipher_response,
-    retry_after_seconds,
+    parse_rate_limit,
 )
 
 NOW = 1_800_000_000.0
@@ -50,19 +52,57 @@ def test_headers_carry_bearer_key_and_user_agent() -> None:
         ({}, None),
     ],
 )
-def test_retry_after_seconds(given: dict[str, str], expected: float | None) -> None:
-    assert retry_after_seconds(CIMultiDict(given), now=NOW) == expected
+def test_retry_delay_of_a_429(given: dict[str, str], expected: float | None) -> None:
+    assert parse_rate_limit(429, CIMultiDict(given), now=NOW).retry_delay == expected
 
 
 def test_ratelimit_reset_is_no_retry_hint_on_other_errors() -> None:
     given = CIMultiDict({"x-ratelimit-reset": "9"})
-    assert retry_after_seconds(given, rate_limited=False, now=NOW) is None
+    assert parse_rate_limit(503, given, now=NOW).retry_delay is None
     with pytest.raises(APIStatusError) as caught:
         decipher_response(503, headers(x_ratelimit_reset="9"), b"")
     assert caught.value.retry_after is None
     with pytest.raises(APIStatusError) as caught:
         decipher_response(503, headers(retry_after="4", x_ratelimit_reset="9"), b"")
     assert caught.value.retry_after == 4.0
+
+
+def test_rate_limit_headers_are_read_into_one_value() -> None:
+    given = headers(x_ratelimit_limit="100", x_ratelimit_remaining=" 7 ", x_ratelimit_reset="2.5")
+    assert parse_rate_limit(200, given, now=NOW) == RateLimit(limit=100, remaining=7, reset=2.5)
+    assert parse_rate_limit(200, headers(), now=NOW) is NO_ANSWER
+    assert parse_rate_limit(429, headers(), now=NOW) == RateLimit(rate_limited=True)
+
+
+@pytest.mark.parametrize(
+    ("given", "read"),
+    [
+        ({"x-ratelimit-limit": "lots"}, RateLimit()),
+        ({"x-ratelimit-remaining": "1.5"}, RateLimit()),
+        ({"x-ratelimit-remaining": "-2"}, RateLimit(remaining=0)),
+        ({"x-ratelimit-reset": "soon"}, RateLimit()),
+        ({"Retry-After": "Tue, 15 Nov 1994 08:12:31"}, RateLimit()),  # a date with no zone
+    ],
+)
+def test_unreadable_rate_limit_values_are_ignored(given: dict[str, str], read: RateLimit) -> None:
+    assert parse_rate_limit(200, CIMultiDict(given), now=NOW) == read
+
+
+@pytest.mark.parametrize(
+    ("status", "given", "pause"),
+    [
+        (200, {"x-ratelimit-remaining": "3", "x-ratelimit-reset": "9"}, None),
+        (200, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "9"}, 9.0),
+        (200, {"x-ratelimit-remaining": "0", "Retry-After": "2", "x-ratelimit-reset": "9"}, 2.0),
+        (200, {"x-ratelimit-remaining": "0"}, None),  # exhausted, but no word on how long
+        (429, {"x-ratelimit-reset": "9"}, 9.0),
+        (429, {"x-ratelimit-remaining": "4", "Retry-After": "1"}, 1.0),
+        (503, {"x-ratelimit-reset": "9"}, None),
+        (503, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "9"}, 9.0),
+    ],
+)
+def test_pause_after_an_answer(status: int, given: dict[str, str], pause: float | None) -> None:
+    assert parse_rate_limit(status, CIMultiDict(given), now=NOW).pause == pause
 
 
 def test_success_body_is_decoded() -> None:

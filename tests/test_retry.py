@@ -23,7 +23,7 @@ from telnyx_wireless_async import (
     RetryPolicy,
     UnprocessableEntityError,
 )
-from telnyx_wireless_async._retry import call_with_retries
+from telnyx_wireless_async._retry import RetryOutcome, call_with_retries
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 
@@ -314,3 +314,67 @@ async def test_a_rate_limit_pause_past_max_time_fails_the_request_instead_of_wai
     assert caught.value.retry_after is not None
     assert 25 < caught.value.retry_after <= 30
     assert len(state.requests) == 1
+
+
+# -- what the attempts came to: RetryOutcome ------------------------------------------------
+
+
+def failing_then(*errors: Exception) -> Any:
+    """A `send` that raises `errors` in turn, then returns "done"."""
+    pending = list(errors)
+
+    async def send(deadline: float) -> str:
+        if pending:
+            raise pending.pop(0)
+        return "done"
+
+    return send
+
+
+@pytest.mark.parametrize(
+    ("errors", "maybe_processed", "answered"),
+    [
+        ([], False, True),
+        ([APIConnectionError("refused", request_sent=False)], False, True),
+        ([APITimeoutError("timed out")], True, True),
+        ([APIConnectionError("dropped")], True, True),
+        ([InternalServerError("HTTP 503", status=503)], True, True),
+        ([RateLimitError("HTTP 429", status=429)], False, True),
+        ([APIResponseValidationError("cut short", status=200, body=b"{")], True, True),
+    ],
+)
+async def test_the_outcome_says_whether_an_attempt_may_have_been_processed(
+    errors: list[Exception], maybe_processed: bool, answered: bool
+) -> None:
+    outcome = RetryOutcome()
+    policy = RetryPolicy(wait=False)
+    assert await call_with_retries(policy, failing_then(*errors), outcome=outcome) == "done"
+    assert outcome == RetryOutcome(
+        attempts=len(errors) + 1, maybe_processed=maybe_processed, answered=answered
+    )
+
+
+async def test_the_outcome_is_recorded_when_the_call_raises() -> None:
+    outcome = RetryOutcome()
+    policy = RetryPolicy(wait=False, max_attempts=2)
+    refused = [APIConnectionError("refused", request_sent=False) for _ in range(2)]
+    with pytest.raises(APIConnectionError):
+        await call_with_retries(policy, failing_then(*refused), outcome=outcome)
+    assert outcome == RetryOutcome(attempts=2, maybe_processed=False, answered=False)
+
+    outcome = RetryOutcome()
+    errors = [InternalServerError("HTTP 502", status=502), AuthenticationError("401", status=401)]
+    with pytest.raises(AuthenticationError):
+        await call_with_retries(policy, failing_then(*errors), outcome=outcome)
+    assert outcome == RetryOutcome(attempts=2, maybe_processed=True, answered=True)
+
+
+async def test_the_outcome_leaves_the_users_hook_alone() -> None:
+    events: list[RetryEvent] = []
+    policy = RetryPolicy(wait=False, on_retry=events.append)
+    outcome = RetryOutcome()
+    send = failing_then(APIConnectionError("dropped"))
+    await call_with_retries(policy, send, outcome=outcome)
+    assert policy.on_retry == events.append
+    assert [type(e.error) for e in events] == [APIConnectionError]
+    assert outcome.maybe_processed

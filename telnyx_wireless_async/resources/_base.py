@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
-from telnyx_wireless_async._retry import RetryPolicy
+from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy
 from telnyx_wireless_async._serde import ModelError, _structurer
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ class Resource:
         body: Any = None,
         retry: RetryPolicy | None = None,
         label: str = "",
+        outcome: RetryOutcome | None = None,
     ) -> T:
         if parse is None:
             if cast_to is None:
@@ -98,6 +99,7 @@ class Resource:
             json=body,
             retry=retry,
             label=label,
+            outcome=outcome,
         )
 
     async def _get(
@@ -123,10 +125,22 @@ class Resource:
         parse: Parse[T] | None = None,
         retry: RetryPolicy | None = None,
         label: str = "",
+        outcome: RetryOutcome | None = None,
     ) -> T:
-        """POST `body` to `path`; `retry` replaces the session's policy for this request."""
+        """POST `body` to `path`.
+
+        `retry` replaces the session's policy for this request; `outcome` records what
+        its attempts came to (whether one may have been processed).
+        """
         return await self._send(
-            "POST", path, body=body, cast_to=cast_to, parse=parse, retry=retry, label=label
+            "POST",
+            path,
+            body=body,
+            cast_to=cast_to,
+            parse=parse,
+            retry=retry,
+            label=label,
+            outcome=outcome,
         )
 
     async def _patch(

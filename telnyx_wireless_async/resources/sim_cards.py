@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Iterable, Sequence
+from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
-from telnyx_wireless_async._bulk import ProgressCallback, RegistrationLedger, register_in_chunks
+from telnyx_wireless_async._bulk import ProgressCallback
 from telnyx_wireless_async._listing import Listing
 from telnyx_wireless_async._pagination import refuse_oversized_page
-from telnyx_wireless_async._registration import account_for_codes
-from telnyx_wireless_async._retry import RetryPolicy
+from telnyx_wireless_async._query import (
+    Param,
+    enum_list,
+    enum_value,
+    filter_param,
+    filter_params,
+    flag,
+    page_params,
+    text,
+    text_list,
+    uuid_text,
+)
+from telnyx_wireless_async._registration import (
+    RegistrationLedger,
+    account_for_codes,
+    register_in_chunks,
+)
+from telnyx_wireless_async._retry import RetryOutcome
 from telnyx_wireless_async._serde import structure_page_in_steps
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
-    check_bool,
     check_enum,
-    check_enum_list,
     check_int_range,
     check_registration_codes,
     check_str_list,
-    check_text,
     check_uuid,
 )
 from telnyx_wireless_async.models import (
@@ -34,7 +47,7 @@ from telnyx_wireless_async.models import (
 )
 from telnyx_wireless_async.resources._base import Resource
 
-__all__ = ["SimCardFilters", "SimCards", "filter_params", "page_params"]
+__all__ = ["SIM_CARD_FILTERS", "SimCardFilters", "SimCards"]
 
 # The API's own default page size, for one page.
 DEFAULT_PAGE_SIZE = 20
@@ -79,44 +92,16 @@ class SimCardFilters(TypedDict, total=False):
     sort: str
 
 
-def filter_params(**filters: Unpack[SimCardFilters]) -> dict[str, str]:
-    """Check the filter and sort options and return them as wire query parameters.
-
-    Array filters are comma-joined (``filter[tags]=a,b``), as the official SDK sends them.
-
-    Raises:
-        TypeError: An option has the wrong type, or is not an option at all.
-        ValueError: An option has a value the API does not accept.
-    """
-    unknown = set(filters) - set(SimCardFilters.__annotations__)
-    if unknown:
-        raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
-    params: dict[str, str] = {}
-    if (tags := filters.get("tags")) is not None:
-        tags = [tags] if isinstance(tags, str) else tags  # one tag, as `status` takes one
-        params["filter[tags]"] = ",".join(check_str_list("tags", tags, allow_empty=False))
-    if (iccid := filters.get("iccid")) is not None:
-        params["filter[iccid]"] = check_text("iccid", iccid)
-    if (msisdn := filters.get("msisdn")) is not None:
-        params["filter[msisdn]"] = check_text("msisdn", msisdn)
-    if (status := filters.get("status")) is not None:
-        statuses = check_enum_list("status", status, SimCardStatusFilter)
-        params["filter[status]"] = ",".join(s.value for s in statuses)
-    if (group := filters.get("sim_card_group_id")) is not None:
-        params["filter[sim_card_group_id]"] = check_uuid("sim_card_group_id", group)
-    if check_bool("include_sim_card_group", filters.get("include_sim_card_group", False)):
-        params["include_sim_card_group"] = "true"
-    if (sort := filters.get("sort")) is not None:
-        params["sort"] = check_enum("sort", sort, SortOrder).value
-    return params
-
-
-def page_params(page_number: int, page_size: int) -> dict[str, str]:
-    """Check the page options and return them as wire query parameters."""
-    return {
-        "page[number]": str(check_int_range("page_number", page_number, low=1)),
-        "page[size]": str(check_int_range("page_size", page_size, low=1, high=MAX_PAGE_SIZE)),
-    }
+SIM_CARD_FILTERS: Mapping[str, Param] = {
+    "tags": filter_param("tags", text_list),
+    "iccid": filter_param("iccid", text),
+    "msisdn": filter_param("msisdn", text),
+    "status": filter_param("status", enum_list(SimCardStatusFilter)),
+    "sim_card_group_id": filter_param("sim_card_group_id", uuid_text),
+    "include_sim_card_group": Param("include_sim_card_group", flag),
+    "sort": Param("sort", enum_value(SortOrder)),
+}
+"""How each of `SimCardFilters` goes on the wire."""
 
 
 class SimCards(Resource):
@@ -156,13 +141,14 @@ class SimCards(Resource):
             TelnyxError: The request failed (while iterating: after the pages before it
                 were yielded).
         """
-        params = filter_params(**filters)
-        page_params(page_number, page_size if page_size is not None else DEFAULT_PAGE_SIZE)
+        params = filter_params(SIM_CARD_FILTERS, filters)
+        one_page = page_size if page_size is not None else DEFAULT_PAGE_SIZE
+        page_params(page_number, one_page)
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
         return Listing(
             partial(self._get_page, params),
             page_number=page_number,
-            page_size=page_size if page_size is not None else DEFAULT_PAGE_SIZE,
+            page_size=one_page,
             walk_page_size=page_size if page_size is not None else MAX_PAGE_SIZE,
             prefetch=prefetch,
         )
@@ -171,7 +157,7 @@ class SimCards(Resource):
         """Fetch page `number` of the listing that the wire parameters `params` describe."""
 
         async def parse(payload: Any) -> SimCardPage:
-            refuse_oversized_page(payload, number, page_size)
+            refuse_oversized_page(payload, number, page_size, noun="cards")
             return await structure_page_in_steps(payload)
 
         page = {"page[number]": str(number), "page[size]": str(page_size)}
@@ -185,7 +171,7 @@ class SimCards(Resource):
         **filters: Unpack[SimCardFilters],
     ) -> AsyncGenerator[SimCardPage, None]:
         """Walk every page of the matching SIM cards: ``list(...).pages()``."""
-        filter_params(**filters)  # refuses page_number: a walk starts at page 1
+        filter_params(SIM_CARD_FILTERS, filters)  # refuses page_number: a walk starts at 1
         return self.list(page_size=page_size, prefetch=prefetch, **filters).pages()
 
     def stream(
@@ -200,7 +186,7 @@ class SimCards(Resource):
         Close the generator (or use `contextlib.aclosing`) to stop early; the requests
         in flight are cancelled.
         """
-        filter_params(**filters)  # refuses page_number: a walk starts at page 1
+        filter_params(SIM_CARD_FILTERS, filters)  # refuses page_number: a walk starts at 1
         return self.list(page_size=page_size, prefetch=prefetch, **filters).__aiter__()
 
     async def register(
@@ -262,7 +248,7 @@ class SimCards(Resource):
         if ledger is not None and not isinstance(ledger, RegistrationLedger):
             raise TypeError(f"ledger must be a RegistrationLedger, got {ledger!r}")
 
-        async def post(chunk: Sequence[str], policy: RetryPolicy) -> RegistrationResult:
+        async def post(chunk: Sequence[str], outcome: RetryOutcome) -> RegistrationResult:
             async def parse(payload: Any) -> RegistrationResult:
                 return account_for_codes(chunk, payload)
 
@@ -270,15 +256,14 @@ class SimCards(Resource):
                 REGISTER_PATH,
                 body={"registration_codes": list(chunk), **body},
                 parse=parse,
-                retry=policy,
                 label=f"{len(chunk)} codes from {chunk[0]}",
+                outcome=outcome,
             )
 
         return await register_in_chunks(
             post,
             codes,
             duplicates=duplicates,
-            policy=self._session.retry_policy,
             chunk_size=chunk_size,
             concurrency=concurrency,
             on_progress=on_progress,
