@@ -47,7 +47,7 @@ from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
 
 __all__ = ["ProgressCallback", "RegistrationLedger", "may_have_been_processed", "register_chunk"]
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``on_progress(codes_done, codes_total)`` each time a chunk completes.

@@ -43,7 +43,7 @@ from telnyx_wireless_async.models import PageMeta, SimCard, SimCardPage
 
 __all__ = ["expected_length", "iter_cards", "iter_pages", "refuse_oversized_page"]
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 FetchPage = Callable[[int], Awaitable[SimCardPage]]
 

@@ -38,7 +38,7 @@ __all__ = ["RetryEvent", "RetryPolicy", "call_with_retries", "is_retryable"]
 
 T = TypeVar("T")
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 _RETRYABLE_STATUSES = frozenset({408, 429})
 
