@@ -25,9 +25,6 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from telnyx_wireless_async.testing import (
-    MALFORMED_BODIES,
-    STATS_PATH,
-    UNMATCHED_ROUTE,
     Emulator,
     EmulatorState,
     Fault,
@@ -36,7 +33,9 @@ from telnyx_wireless_async.testing import (
     create_app,
     registration_code,
 )
-from telnyx_wireless_async.testing._faults import draw_fault
+from telnyx_wireless_async.testing._app import STATS_PATH
+from telnyx_wireless_async.testing._faults import MALFORMED_BODIES, draw_fault
+from telnyx_wireless_async.testing._stats import UNMATCHED_ROUTE
 
 from .conftest import FakeClock
 

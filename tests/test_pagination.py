@@ -20,13 +20,8 @@ from telnyx_wireless_async import (
     RetryPolicy,
     SimCard,
 )
-from telnyx_wireless_async.testing import (
-    CardQuery,
-    EmulatorState,
-    Fault,
-    FaultProfile,
-    registration_code,
-)
+from telnyx_wireless_async.testing import EmulatorState, Fault, FaultProfile, registration_code
+from telnyx_wireless_async.testing._inventory import CardQuery
 
 from .conftest import API_KEY, no_other_tasks, raw_json
 
