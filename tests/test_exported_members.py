@@ -82,6 +82,17 @@ def test_testing_exports_what_users_need_and_nothing_else() -> None:
         if not name.startswith("_") and not isinstance(getattr(testing, name), ModuleType)
     }
     assert public == TESTING_NAMES
+    assert set(testing._HOMES) == TESTING_NAMES  # where each is loaded from on first use
+
+
+def test_importing_testing_leaves_aiohttp_for_the_emulator() -> None:
+    # The command line builds its parser from testing._command on every run.
+    import subprocess
+    import sys
+
+    code = "import sys, telnyx_wireless_async.testing._command; print('aiohttp' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_testing_names_have_docstrings() -> None:

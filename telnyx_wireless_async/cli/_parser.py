@@ -15,6 +15,7 @@ from telnyx_wireless_async.resources.sim_cards import (
     MAX_CHUNK_SIZE,
     MAX_CONCURRENCY,
 )
+from telnyx_wireless_async.testing._command import add_emulator_arguments
 
 __all__ = ["PROG", "build_parser"]
 
@@ -271,49 +272,18 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
 
 
-def _emulator_size(text: str) -> int:
-    """Parse ``emulator --size``: 0 to the emulator's largest inventory."""
-    # Imported only when --size is given: it loads aiohttp.web, which other commands never need.
-    from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
-
-    return _int_range(0, MAX_INVENTORY_SIZE)(text)
-
-
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     emulator = commands.add_parser(
         "emulator",
         parents=[common],
         help="serve the bundled emulator of the API until interrupted",
-        description="Serve the bundled emulator of the Telnyx Wireless API until interrupted. "
-        "It accepts the key of --api-key, else TELNYX_API_KEY, else test-api-key, and says "
-        "which at start (never a key's value). For fault injection and rate limits, see: "
-        "python -m telnyx_wireless_async.testing --help",
+        description="Serve the bundled emulator of the Telnyx Wireless API until interrupted, "
+        "with faults injected if asked. It accepts the key of --api-key, else "
+        "TELNYX_API_KEY, else test-api-key, and says which at start (never a key's value). "
+        "The same as: python -m telnyx_wireless_async.testing",
     )
-    emulator.add_argument(
-        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
-    )
-    emulator.add_argument(
-        "--port",
-        type=_int_range(0, 65535),
-        default=8080,
-        help="port to bind, 0 for any free one (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--size",
-        type=_emulator_size,
-        default=1000,
-        help="number of synthetic SIM cards (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--latency",
-        metavar="SECONDS",
-        type=_seconds(allow_zero=True),
-        default=0.0,
-        help="added to every request (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--seed", type=int, default=0, help="seed of the synthetic inventory (default: 0)"
-    )
+    # The global --api-key is the key the emulator accepts.
+    add_emulator_arguments(emulator, api_key_option=False)
 
 
 def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
