@@ -22,7 +22,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from telnyx_wireless_async import AsyncSession, SimCardStatusValue
+from telnyx_wireless_async import AsyncSession, SimCardStatusFilter, SimCardStatusValue
+from telnyx_wireless_async._validation import MAX_PAGE_SIZE
 from telnyx_wireless_async.cli import ExitCode, main
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import UsageError
@@ -30,6 +31,7 @@ from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load
 from telnyx_wireless_async.cli._parser import build_parser
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._records import card_to_json
+from telnyx_wireless_async.resources.sim_cards import MAX_CHUNK_SIZE, MAX_CONCURRENCY
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
 from telnyx_wireless_async.testing.__main__ import main as serve_emulator
 
@@ -746,6 +748,27 @@ def test_building_the_parser_leaves_aiohttp_unloaded() -> None:
 
 
 # -- the pieces, in process ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "highest"),
+    [
+        (["sims", "--page-size"], MAX_PAGE_SIZE),
+        (["sims", "--concurrency"], MAX_CONCURRENCY),
+        (["register", "codes.txt", "--chunk-size"], MAX_CHUNK_SIZE),
+    ],
+)
+def test_options_take_what_the_sdk_takes(
+    capsys: pytest.CaptureFixture[str], argv: list[str], highest: int
+) -> None:
+    parser = build_parser()
+    assert highest in vars(parser.parse_args([*argv, str(highest)])).values()
+    for refused in (0, highest + 1):
+        with pytest.raises(SystemExit):
+            parser.parse_args([*argv, str(refused)])
+        assert f"must be between 1 and {highest}, got {refused}" in capsys.readouterr().err
+    statuses = parser.parse_args(["sims", *(f"--status={s.value}" for s in SimCardStatusFilter)])
+    assert statuses.statuses == list(SimCardStatusFilter)
 
 
 def test_read_codes_plain_and_csv(tmp_path: Path) -> None:
