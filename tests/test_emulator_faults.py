@@ -319,8 +319,8 @@ async def test_latency_and_jitter_delay_each_request_by_its_draw(
 
 async def test_error_statuses_come_before_processing(client: Client, state: EmulatorState) -> None:
     state.fault_profile = FaultProfile(seed=1, error_rate=1.0, retry_after_rate=0.5, retry_after=7)
-    statuses = Counter()
-    retry_afters = Counter()
+    statuses: Counter[int] = Counter()
+    retry_afters: Counter[str | None] = Counter()
     for n in range(30):
         observed = await client.register(registration_code(n))
         assert observed.status in (500, 502, 503)

@@ -56,7 +56,7 @@ def ids(cards: list[SimCard]) -> list[str | None]:
 
 async def raw_page(session: AsyncSession, number: int, size: int) -> dict[str, Any]:
     params = {"page[number]": str(number), "page[size]": str(size)}
-    return await session.request("GET", "/sim_cards", params=params, parse=raw_json)  # type: ignore[no-any-return]
+    return await session.request("GET", "/sim_cards", params=params, parse=raw_json)
 
 
 async def settle() -> None:
