@@ -6,6 +6,7 @@ import argparse
 
 from telnyx_wireless_async.cli._errors import UsageError
 from telnyx_wireless_async.cli._parser import PROG
+from telnyx_wireless_async.testing._command import fault_profile, serve
 
 __all__ = ["run"]
 
@@ -16,8 +17,6 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         UsageError: The fault options contradict each other.
     """
-    from telnyx_wireless_async.testing._command import fault_profile, serve
-
     try:
         profile = fault_profile(args)
     except ValueError as exc:
