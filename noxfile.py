@@ -26,7 +26,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "typing"))
-    session.run("mypy", "--strict", "telnyx_wireless_async", "tests/typing")
+    session.run("mypy", "--strict", "telnyx_wireless_async", "tests")
 
 
 @nox.session

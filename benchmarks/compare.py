@@ -223,7 +223,7 @@ def converter_table(repeat: int = 15, pages: int = 20) -> tuple[str, dict[str, f
     import timeit
 
     from telnyx_wireless_async._serde import structure_page
-    from telnyx_wireless_async.testing import Inventory
+    from telnyx_wireless_async.testing._inventory import Inventory
 
     def build_page(loads: Callable[[bytes], Any], body: bytes) -> object:
         return structure_page(loads(body))

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 __all__ = ["ProgressCallback", "RunChunk", "run_in_chunks"]
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -58,7 +58,7 @@ __all__ = [
     "refuse_oversized_page",
 ]
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 
 class Identified(Protocol):

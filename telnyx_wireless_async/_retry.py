@@ -51,7 +51,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-logger = logging.getLogger("telnyx_wireless_async")
+logger = logging.getLogger(__name__)
 
 _RETRYABLE_STATUSES = frozenset({408, 429})
 

@@ -18,6 +18,7 @@ __all__ = [
     "check_str_list",
     "check_text",
     "check_uuid",
+    "is_registration_code",
 ]
 
 E = TypeVar("E", bound=StrEnum)
@@ -132,9 +133,14 @@ def check_registration_codes(name: str, values: object) -> tuple[dict[str, int],
     for i, code in enumerate(items):
         if not isinstance(code, str):
             raise TypeError(f"{name}[{i}] must be a str, got {code!r}")
-        if len(code) != 10 or not code.isascii() or not code.isdigit():
+        if not is_registration_code(code):
             raise ValueError(f"{name}[{i}] must be 10 digits, got {code!r}")
         if code in unique:
             duplicates.setdefault(code)
         unique.setdefault(code, i)
     return unique, list(duplicates)
+
+
+def is_registration_code(text: str) -> bool:
+    """Tell whether `text` has the form of a registration code: 10 ASCII digits."""
+    return len(text) == 10 and text.isascii() and text.isdigit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -76,7 +76,8 @@ def state() -> EmulatorState:
 @pytest.fixture
 async def server(state: EmulatorState) -> AsyncIterator[TestServer]:
     """The emulator app served by aiohttp's test server on 127.0.0.1."""
-    async with TestServer(create_app(state), host="127.0.0.1") as test_server:
+    test_server = TestServer(create_app(state), host="127.0.0.1")
+    async with test_server:
         yield test_server
 
 
@@ -106,7 +107,7 @@ async def session(base_url: str, retry_policy: RetryPolicy) -> AsyncIterator[Asy
 
 
 @pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """No TELNYX_* variables from the developer's shell leak into a test."""
     monkeypatch.delenv("TELNYX_API_KEY", raising=False)
     monkeypatch.delenv("TELNYX_BASE_URL", raising=False)

@@ -12,8 +12,9 @@ import io
 import json
 import os
 import socket
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,14 +22,18 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from telnyx_wireless_async import AsyncSession, SimCardStatusValue
+from telnyx_wireless_async import AsyncSession, SimCardStatusFilter, SimCardStatusValue
+from telnyx_wireless_async._validation import MAX_PAGE_SIZE
 from telnyx_wireless_async.cli import ExitCode, main
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import UsageError
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, load_ledger
+from telnyx_wireless_async.cli._parser import build_parser
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._records import card_to_json
+from telnyx_wireless_async.resources.sim_cards import MAX_CHUNK_SIZE, MAX_CONCURRENCY
 from telnyx_wireless_async.testing import EmulatorState, Fault, registration_code
+from telnyx_wireless_async.testing.__main__ import main as serve_emulator
 
 from .conftest import API_KEY
 
@@ -674,7 +679,96 @@ async def test_a_busy_port_is_one_line_naming_it_and_exit_2(command: str, prog: 
     assert line.startswith(f"{prog}: error: cannot listen on 127.0.0.1:{port}: "), line
 
 
+@pytest.mark.parametrize("command", EMULATOR_COMMANDS)
+async def test_both_emulator_commands_inject_faults(command: str) -> None:
+    options = ("--port=0", "--size=3", "--error-rate=1", "--error-statuses=418")
+    process = await start_emulator(command, *options, api_key=None)
+    try:
+        assert process.stdout is not None
+        first = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        assert await status_with_key(first.decode().split()[-1], "test-api-key") == 418
+    finally:
+        process.terminate()
+        await process.communicate()
+    assert process.returncode == 0
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        "--port=70000",
+        "--size=-5",
+        "--latency=nan",
+        "--latency=inf",
+        "--max-codes-per-request=0",
+        "--error-rate=1.5",
+        "--error-statuses=200",
+        "--retry-after=-3",
+        "--rate-limit=0",
+        "--rate-limit-window=0",
+    ],
+)
+def test_both_emulator_commands_refuse_a_bad_option_in_the_same_words(
+    capsys: pytest.CaptureFixture[str], mistake: str
+) -> None:
+    def refusal(run: Callable[[list[str]], int], argv: list[str], prog: str) -> str:
+        with pytest.raises(SystemExit) as exit_info:
+            run(argv)
+        assert exit_info.value.code == ExitCode.USAGE
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(f"{prog}: error: argument "), line
+        return line.removeprefix(f"{prog}: error: ").partition(" (see ")[0]
+
+    ours = refusal(main, ["emulator", "--port=0", mistake], "telnyx-wireless")
+    theirs = refusal(
+        serve_emulator, ["--port=0", mistake], "python -m telnyx_wireless_async.testing"
+    )
+    assert ours == theirs
+    assert mistake.partition("=")[2] in ours
+
+
+def test_emulator_fault_rates_over_1_are_a_usage_error() -> None:
+    from telnyx_wireless_async.cli._emulator import run
+
+    args = build_parser().parse_args(
+        ["emulator", "--port=0", "--drop-before-rate=0.6", "--drop-after-rate=0.6"]
+    )
+    with pytest.raises(UsageError, match=r"add up to 1\.2;"):
+        run(args)
+
+
+def test_building_the_parser_leaves_aiohttp_unloaded() -> None:
+    # Every command line pays for what the parser imports; only `emulator` serves with aiohttp.
+    code = (
+        "import sys; from telnyx_wireless_async.cli._parser import build_parser; build_parser(); "
+        "print(sorted(name for name in sys.modules if name.startswith('aiohttp')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 # -- the pieces, in process ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "highest"),
+    [
+        (["sims", "--page-size"], MAX_PAGE_SIZE),
+        (["sims", "--concurrency"], MAX_CONCURRENCY),
+        (["register", "codes.txt", "--chunk-size"], MAX_CHUNK_SIZE),
+    ],
+)
+def test_options_take_what_the_sdk_takes(
+    capsys: pytest.CaptureFixture[str], argv: list[str], highest: int
+) -> None:
+    parser = build_parser()
+    assert highest in vars(parser.parse_args([*argv, str(highest)])).values()
+    for refused in (0, highest + 1):
+        with pytest.raises(SystemExit):
+            parser.parse_args([*argv, str(refused)])
+        assert f"must be between 1 and {highest}, got {refused}" in capsys.readouterr().err
+    statuses = parser.parse_args(["sims", *(f"--status={s.value}" for s in SimCardStatusFilter)])
+    assert statuses.statuses == list(SimCardStatusFilter)
 
 
 def test_read_codes_plain_and_csv(tmp_path: Path) -> None:

@@ -98,7 +98,8 @@ class Operation:
 
     @property
     def responses(self) -> dict[str, Any]:
-        return _resolve(self.pointer + "/responses")
+        responses: dict[str, Any] = _resolve(self.pointer + "/responses")
+        return responses
 
 
 # -- the spec -------------------------------------------------------------------------------
@@ -146,9 +147,10 @@ def _allow_null_in_nullable_enums(node: Any, pointer: str, patched: list[str]) -
 
 
 @cache
-def _registry() -> Registry:
-    resource = Resource.from_contents(_spec(), default_specification=DRAFT202012)
-    return Registry().with_resource(SPEC_URI, resource)
+def _registry() -> Registry[Any]:
+    resource: Resource[Any] = Resource.from_contents(_spec(), default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
 
 
 def _escape(segment: str) -> str:
@@ -210,7 +212,7 @@ def _extra_fields(body: Any) -> list[str]:
     card_fields = set(schemas["SimpleSIMCard"]["properties"]) | EXTRA_CARD_FIELDS
     error_fields = set(schemas["wireless_Error"]["properties"])
     meta_fields = set(schemas["PaginationMeta"]["properties"])
-    extra = []
+    extra: list[str] = []
     if not isinstance(body, dict):
         return extra
     extra += [f"/{key}" for key in set(body) - {"data", "meta", "errors"}]

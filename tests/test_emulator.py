@@ -24,17 +24,19 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from telnyx_wireless_async.testing import (
-    CARD_STATUSES,
-    UNAUTHORIZED_IMEI_INTERVAL,
     Emulator,
     EmulatorState,
     Fault,
-    Inventory,
     create_app,
-    is_valid_registration_code,
     registration_code,
 )
-from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
+from telnyx_wireless_async.testing._inventory import (
+    CARD_STATUSES,
+    MAX_INVENTORY_SIZE,
+    UNAUTHORIZED_IMEI_INTERVAL,
+    Inventory,
+    is_valid_registration_code,
+)
 
 # pytester runs the plugin's own tests in a scratch directory.
 pytest_plugins = ["pytester"]

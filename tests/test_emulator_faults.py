@@ -25,9 +25,6 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from telnyx_wireless_async.testing import (
-    MALFORMED_BODIES,
-    STATS_PATH,
-    UNMATCHED_ROUTE,
     Emulator,
     EmulatorState,
     Fault,
@@ -36,7 +33,9 @@ from telnyx_wireless_async.testing import (
     create_app,
     registration_code,
 )
-from telnyx_wireless_async.testing._faults import draw_fault
+from telnyx_wireless_async.testing._app import STATS_PATH
+from telnyx_wireless_async.testing._faults import MALFORMED_BODIES, draw_fault
+from telnyx_wireless_async.testing._stats import UNMATCHED_ROUTE
 
 from .conftest import FakeClock
 
@@ -320,8 +319,8 @@ async def test_latency_and_jitter_delay_each_request_by_its_draw(
 
 async def test_error_statuses_come_before_processing(client: Client, state: EmulatorState) -> None:
     state.fault_profile = FaultProfile(seed=1, error_rate=1.0, retry_after_rate=0.5, retry_after=7)
-    statuses = Counter()
-    retry_afters = Counter()
+    statuses: Counter[int] = Counter()
+    retry_afters: Counter[str | None] = Counter()
     for n in range(30):
         observed = await client.register(registration_code(n))
         assert observed.status in (500, 502, 503)

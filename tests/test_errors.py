@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
 from telnyx_wireless_async import (
@@ -40,9 +42,9 @@ STATUS_ERRORS = [
 
 
 @pytest.fixture
-async def no_retry_session(base_url: str) -> AsyncSession:
+async def no_retry_session(base_url: str) -> AsyncIterator[AsyncSession]:
     async with AsyncSession(API_KEY, base_url=base_url, retry=RetryPolicy(max_attempts=1)) as s:
-        yield s  # type: ignore[misc]
+        yield s
 
 
 @pytest.mark.parametrize(("status", "error_class"), STATUS_ERRORS)

@@ -1,7 +1,14 @@
 """The public surface is deliberate: a new or vanished name fails here."""
 
+import ast
+import importlib
+import inspect
+import itertools
+import pkgutil
+from types import ModuleType
+
 import telnyx_wireless_async
-from telnyx_wireless_async import errors, models
+from telnyx_wireless_async import errors, models, testing
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -38,3 +45,103 @@ def test_importing_the_package_leaves_aiohttp_for_the_first_request() -> None:
     code = "import sys, telnyx_wireless_async; print('aiohttp' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# -- telnyx_wireless_async.testing ----------------------------------------------------------
+
+TESTING_NAMES = {
+    # run the emulator
+    "BASE_PATH",
+    "Emulator",
+    "create_app",
+    # script it and look inside
+    "EmulatorState",
+    "EmulatorStats",
+    "Fault",
+    "FaultProfile",
+    "Outcome",
+    "RecordedRequest",
+    "registration_code",
+    # unit tests with no socket
+    "Handler",
+    "MockTransport",
+    "Request",
+    "Response",
+    "json_response",
+}
+
+
+def test_testing_exports_what_users_need_and_nothing_else() -> None:
+    exported = testing.__all__
+
+    assert exported == sorted(exported, key=_kind)
+    assert set(exported) == TESTING_NAMES
+    public = {
+        name
+        for name in dir(testing)
+        if not name.startswith("_") and not isinstance(getattr(testing, name), ModuleType)
+    }
+    assert public == TESTING_NAMES
+    assert set(testing._HOMES) == TESTING_NAMES  # where each is loaded from on first use
+
+
+def test_importing_testing_leaves_aiohttp_for_the_emulator() -> None:
+    # The command line builds its parser from testing._command on every run.
+    import subprocess
+    import sys
+
+    code = "import sys, telnyx_wireless_async.testing._command; print('aiohttp' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_testing_names_have_docstrings() -> None:
+    documented = _attribute_docstrings(testing)
+    for name in testing.__all__:
+        obj = getattr(testing, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, name
+        else:  # a constant or a type alias: the string literal after its assignment
+            assert documented.get(name), name
+
+
+def test_internal_names_stay_importable_from_their_private_modules() -> None:
+    for module, name in [
+        ("_app", "STATS_PATH"),
+        ("_faults", "MALFORMED_BODIES"),
+        ("_inventory", "CardQuery"),
+        ("_inventory", "Inventory"),
+        ("_ratelimit", "RateLimiter"),
+        ("_stats", "UNMATCHED_ROUTE"),
+    ]:
+        assert hasattr(importlib.import_module(f"{testing.__name__}.{module}"), name)
+        assert not hasattr(testing, name)
+
+
+def _kind(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+
+def _attribute_docstrings(package: ModuleType) -> dict[str, str]:
+    """Map each module-level name assigned in `package` to the string literal right after it."""
+    docstrings: dict[str, str] = {}
+    for info in pkgutil.iter_modules(package.__path__, prefix=f"{package.__name__}."):
+        module = importlib.import_module(info.name)
+        tree = ast.parse(inspect.getsource(module))
+        for statement, following in itertools.pairwise(tree.body):
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [statement.target]
+                if isinstance(statement, ast.AnnAssign)
+                else []
+            )
+            if (
+                isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        docstrings[target.id] = following.value.value
+    return docstrings

@@ -20,13 +20,8 @@ from telnyx_wireless_async import (
     RetryPolicy,
     SimCard,
 )
-from telnyx_wireless_async.testing import (
-    CardQuery,
-    EmulatorState,
-    Fault,
-    FaultProfile,
-    registration_code,
-)
+from telnyx_wireless_async.testing import EmulatorState, Fault, FaultProfile, registration_code
+from telnyx_wireless_async.testing._inventory import CardQuery
 
 from .conftest import API_KEY, no_other_tasks, raw_json
 
@@ -61,7 +56,7 @@ def ids(cards: list[SimCard]) -> list[str | None]:
 
 async def raw_page(session: AsyncSession, number: int, size: int) -> dict[str, Any]:
     params = {"page[number]": str(number), "page[size]": str(size)}
-    return await session.request("GET", "/sim_cards", params=params, parse=raw_json)  # type: ignore[no-any-return]
+    return await session.request("GET", "/sim_cards", params=params, parse=raw_json)
 
 
 async def settle() -> None:

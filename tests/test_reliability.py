@@ -25,13 +25,8 @@ from telnyx_wireless_async import (
     RetryPolicy,
     SimCard,
 )
-from telnyx_wireless_async.testing import (
-    MALFORMED_BODIES,
-    Emulator,
-    FaultProfile,
-    Outcome,
-    registration_code,
-)
+from telnyx_wireless_async.testing import Emulator, FaultProfile, Outcome, registration_code
+from telnyx_wireless_async.testing._faults import MALFORMED_BODIES
 
 from .conftest import API_KEY, no_other_tasks
 

@@ -44,7 +44,9 @@ class _LogFormatter(logging.Formatter):
 
 
 def _configure_logging(debug: bool) -> None:
-    logger = logging.getLogger("telnyx_wireless_async")
+    # Every module of the SDK logs under its own name; the package's logger is their parent,
+    # so its one handler shows them all, the emulator's too.
+    logger = logging.getLogger(__name__.partition(".")[0])
     if not any(isinstance(h.formatter, _LogFormatter) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(_LogFormatter())

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from attrs import frozen
 
+from telnyx_wireless_async._validation import is_registration_code
 from telnyx_wireless_async.cli._errors import UsageError
 
 __all__ = ["CODE_COLUMNS", "CodesFile", "read_codes"]
@@ -62,10 +63,6 @@ def _where(path: str, number: int) -> str:
     return f"standard input, line {number}" if path == "-" else f"{path}:{number}"
 
 
-def _is_code(text: str) -> bool:
-    return len(text) == 10 and text.isascii() and text.isdigit()
-
-
 _SHOWN_LENGTH = 40
 """The most characters of a bad line quoted in an error."""
 
@@ -83,7 +80,7 @@ _BAD_SHOWN = 5
 
 def _checked(path: str, entries: list[tuple[int, str]]) -> tuple[str, ...]:
     """Return the codes of ``(line number, text)`` entries; name the bad ones, all in one error."""
-    bad = [(number, text) for number, text in entries if not _is_code(text)]
+    bad = [(number, text) for number, text in entries if not is_registration_code(text)]
     if len(bad) == 1:
         ((number, text),) = bad
         raise UsageError(
@@ -137,7 +134,9 @@ def read_codes(path: str, *, column: str | None = None) -> CodesFile:
 
     first = lines[0][1]
     wanted = (column or "").strip().lower()
-    is_header = "," in first or (not _is_code(first) and first.lower() in (*CODE_COLUMNS, wanted))
+    is_header = "," in first or (
+        not is_registration_code(first) and first.lower() in (*CODE_COLUMNS, wanted)
+    )
     if column is not None and not is_header:
         raise UsageError(f"--column {column} was given, but {_name(path)} has no header row")
     if not is_header:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import uuid
 from collections.abc import Callable
-from typing import NoReturn
+from enum import StrEnum
+from functools import partial
+from typing import NoReturn, TypeVar
 
 from telnyx_wireless_async import __version__
+from telnyx_wireless_async._validation import (
+    MAX_PAGE_SIZE,
+    check_enum,
+    check_int_range,
+    check_seconds,
+    check_uuid,
+)
 from telnyx_wireless_async.models import RegistrationStatus, SimCardStatusFilter
 from telnyx_wireless_async.resources.sim_cards import (
     DEFAULT_CHUNK_SIZE,
@@ -15,13 +23,17 @@ from telnyx_wireless_async.resources.sim_cards import (
     MAX_CHUNK_SIZE,
     MAX_CONCURRENCY,
 )
+from telnyx_wireless_async.testing._command import add_emulator_arguments
 
 __all__ = ["PROG", "build_parser"]
 
+T = TypeVar("T")
+
 PROG = "telnyx-wireless"
 
-DEFAULT_PAGE_SIZE = 250
-MAX_PAGE_SIZE = 250
+# The SDK streams pages of MAX_PAGE_SIZE by default too: the fewest requests.
+DEFAULT_PAGE_SIZE = MAX_PAGE_SIZE
+# AsyncSession's default; it has no constant of its own to import.
 DEFAULT_TIMEOUT = 30.0
 
 EPILOG = """\
@@ -53,53 +65,59 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{PROG}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _int_range(low: int, high: int | None = None) -> Callable[[str], int]:
-    def parse(text: str) -> int:
+_NAME = "value"
+"""The name the SDK's checks are given; argparse names the option in its own words."""
+
+
+def _checked(
+    convert: Callable[[str], object], expected: str, check: Callable[[str, object], T]
+) -> Callable[[str], T]:
+    """Return an argparse type: `convert` the text, then judge it by the SDK's own `check`.
+
+    So an option takes exactly what the SDK's argument takes, and says why not in its words:
+    ``argument --page-size: must be between 1 and 250, got 0``.
+    """
+
+    def parse(text: str) -> T:
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < low or (high is not None and value > high):
-            bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-            raise argparse.ArgumentTypeError(f"must be {bounds}, got {value}")
-        return value
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        try:
+            return check(_NAME, value)
+        except (TypeError, ValueError) as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{_NAME} ")) from None
 
     return parse
+
+
+def _int_range(low: int, high: int | None = None) -> Callable[[str], int]:
+    return _checked(int, "a whole number", partial(check_int_range, low=low, high=high))
 
 
 def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-        if not value >= 0 or (value == 0 and not allow_zero) or value == float("inf"):
-            kind = "zero or more" if allow_zero else "more than zero"
-            raise argparse.ArgumentTypeError(f"must be {kind} seconds, got {text!r}")
-        return value
-
-    return parse
+    return _checked(float, "seconds", partial(check_seconds, allow_zero=allow_zero))
 
 
-def _group_id(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a SIM card group ID is a UUID, got {text!r}") from None
+_group_id = _checked(str, "a SIM card group ID", check_uuid)
 
 
-def _words(choices: tuple[str, ...] | None, what: str) -> Callable[[str], list[str]]:
-    """Parse ``a,b`` into ``[a, b]``, each one of `choices` if given."""
+def _words(what: str, enum: type[StrEnum] | None = None) -> Callable[[str], list[str]]:
+    """Parse ``a,b`` into ``[a, b]``, each a value of `enum` if given."""
 
     def parse(text: str) -> list[str]:
         items = [item.strip() for item in text.split(",") if item.strip()]
         if not items:
             raise argparse.ArgumentTypeError(f"expected a {what}, got {text!r}")
-        for item in items:
-            if choices is not None and item not in choices:
-                raise argparse.ArgumentTypeError(
-                    f"invalid {what} {item!r} (choose from {', '.join(choices)})"
-                )
+        if enum is not None:
+            for item in items:
+                try:
+                    check_enum(what, item, enum)
+                except ValueError:
+                    choices = ", ".join(member.value for member in enum)
+                    raise argparse.ArgumentTypeError(
+                        f"invalid {what} {item!r} (choose from {choices})"
+                    ) from None
         return items
 
     return parse
@@ -175,19 +193,19 @@ def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
         dest="tags",
         metavar="TAG",
         action="extend",
-        type=_words(None, "tag"),
+        type=_words("tag"),
         help="only cards carrying this tag; repeat (or use commas) for cards carrying all",
     )
     filters.add_argument("--iccid", help="only cards whose ICCID contains this")
     filters.add_argument("--msisdn", help="only the card with this MSISDN")
-    statuses = tuple(status.value for status in SimCardStatusFilter)
+    statuses = ", ".join(status.value for status in SimCardStatusFilter)
     filters.add_argument(
         "--status",
         dest="statuses",
         metavar="STATUS",
         action="extend",
-        type=_words(statuses, "status"),
-        help=f"only cards in this state; repeat for any of several ({', '.join(statuses)})",
+        type=_words("status", SimCardStatusFilter),
+        help=f"only cards in this state; repeat for any of several ({statuses})",
     )
     filters.add_argument(
         "--group", metavar="GROUP_ID", type=_group_id, help="only cards in this SIM card group"
@@ -254,7 +272,7 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
         dest="tags",
         metavar="TAG",
         action="extend",
-        type=_words(None, "tag"),
+        type=_words("tag"),
         help="give the cards this tag; repeat for several",
     )
     options.add_argument(
@@ -271,49 +289,18 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
 
 
-def _emulator_size(text: str) -> int:
-    """Parse ``emulator --size``: 0 to the emulator's largest inventory."""
-    # Imported only when --size is given: it loads aiohttp.web, which other commands never need.
-    from telnyx_wireless_async.testing._inventory import MAX_INVENTORY_SIZE
-
-    return _int_range(0, MAX_INVENTORY_SIZE)(text)
-
-
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     emulator = commands.add_parser(
         "emulator",
         parents=[common],
         help="serve the bundled emulator of the API until interrupted",
-        description="Serve the bundled emulator of the Telnyx Wireless API until interrupted. "
-        "It accepts the key of --api-key, else TELNYX_API_KEY, else test-api-key, and says "
-        "which at start (never a key's value). For fault injection and rate limits, see: "
-        "python -m telnyx_wireless_async.testing --help",
+        description="Serve the bundled emulator of the Telnyx Wireless API until interrupted, "
+        "with faults injected if asked. It accepts the key of --api-key, else "
+        "TELNYX_API_KEY, else test-api-key, and says which at start (never a key's value). "
+        "The same as: python -m telnyx_wireless_async.testing",
     )
-    emulator.add_argument(
-        "--host", default="127.0.0.1", help="interface to bind (default: %(default)s)"
-    )
-    emulator.add_argument(
-        "--port",
-        type=_int_range(0, 65535),
-        default=8080,
-        help="port to bind, 0 for any free one (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--size",
-        type=_emulator_size,
-        default=1000,
-        help="number of synthetic SIM cards (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--latency",
-        metavar="SECONDS",
-        type=_seconds(allow_zero=True),
-        default=0.0,
-        help="added to every request (default: %(default)s)",
-    )
-    emulator.add_argument(
-        "--seed", type=int, default=0, help="seed of the synthetic inventory (default: 0)"
-    )
+    # The global --api-key is the key the emulator accepts.
+    add_emulator_arguments(emulator, api_key_option=False)
 
 
 def _add_demo(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:

@@ -22,7 +22,8 @@ class EmulatorStats:
 
     Attributes:
         outcomes: Requests by `Outcome` value, e.g. ``stats.outcomes["drop_after"]``.
-        routes: For each route, e.g. ``"GET /v2/sim_cards"``, its requests by outcome.
+        routes: For each route, e.g. ``"GET /v2/sim_cards"``, its requests by outcome;
+            requests no route matched count under ``"unmatched"``.
         statuses: Responses by HTTP status; dropped connections have none.
         registrations: For each code, how many times a card was registered with it. The
             emulator refuses a second registration, so every count is 1 unless it has a bug.
