@@ -328,8 +328,8 @@ async def test_a_session_is_entered_once() -> None:
         with pytest.raises(RuntimeError, match="open already"):
             async with session:
                 pass
-        assert not session.closed  # the refused entry closed nothing
-    assert session.closed
+        assert "state=open" in repr(session)  # the refused entry closed nothing
+    assert "state=closed" in repr(session)
     with pytest.raises(RuntimeError, match="closed"):
         async with session:
             pass
