@@ -33,7 +33,6 @@ from telnyx_wireless_async.models import (
     ErrorDetail,
     ESimInstallationStatus,
     PageMeta,
-    ReadOnlyObject,
     SimCard,
     SimCardGroup,
     SimCardPage,
@@ -41,6 +40,7 @@ from telnyx_wireless_async.models import (
     SimCardStatusValue,
     SimCardType,
 )
+from telnyx_wireless_async.models._common import ReadOnlyObject
 
 __all__ = [
     "ModelError",
