@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from attrs import frozen
 
+from telnyx_wireless_async.errors import RegistrationError
 from telnyx_wireless_async.models.api_errors import ErrorDetail
 from telnyx_wireless_async.models.sim_cards import SimCard
 
@@ -125,8 +126,10 @@ class RegistrationResult:
         return f"<RegistrationResult {counts}>"
 
     def raise_for_failures(self) -> None:
-        """Raise one `RegistrationError` summarising the codes that make `ok` False, if any."""
-        if not self.ok:
-            from telnyx_wireless_async.errors import RegistrationError
+        """Raise one `RegistrationError` summarising the codes that make `ok` False, if any.
 
+        Raises:
+            RegistrationError: `ok` is False; its ``result`` is this ledger.
+        """
+        if not self.ok:
             raise RegistrationError(self)
