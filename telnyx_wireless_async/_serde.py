@@ -32,6 +32,7 @@ from telnyx_wireless_async.models import (
     DataUnit,
     ErrorDetail,
     ESimInstallationStatus,
+    Page,
     PageMeta,
     SimCard,
     SimCardGroup,
@@ -564,4 +565,4 @@ async def structure_page_in_steps(payload: Any) -> SimCardPage:
     except (KeyError, ModelError):
         # Build the whole page again, so that the error names its path in the page.
         return structure_page(payload)
-    return SimCardPage(data=tuple(cards), meta=meta)
+    return Page(data=tuple(cards), meta=meta)

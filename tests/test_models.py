@@ -15,12 +15,21 @@ import pytest
 
 import telnyx_wireless_async
 from telnyx_wireless_async import errors, models
-from telnyx_wireless_async.models import RegistrationResult, UnsettledCode
+from telnyx_wireless_async.models import (
+    Page,
+    PageMeta,
+    RegistrationResult,
+    SimCard,
+    SimCardPage,
+    UnsettledCode,
+)
 
 PACKAGE = Path(telnyx_wireless_async.__file__).parent
 MODELS = sorted((PACKAGE / "models").glob("*.py"))
 MODEL_CLASSES = [
-    cls for cls in (getattr(models, name) for name in models.__all__) if attrs.has(cls)
+    cls
+    for cls in (getattr(models, name) for name in models.__all__)
+    if isinstance(cls, type) and attrs.has(cls)  # not SimCardPage, an alias of Page[SimCard]
 ]
 
 
@@ -97,9 +106,18 @@ def test_models_are_frozen_slotted_and_keyword_only(cls: type) -> None:
     assert all(field.kw_only for field in attrs.fields(cls))
     with pytest.raises(TypeError):
         cls(*[None] * len(attrs.fields(cls)))
-    instance = object.__new__(cls)
+    instance: object = object.__new__(cls)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        instance.some_field = 1
+        setattr(instance, attrs.fields(cls)[0].name, None)
+
+
+def test_a_sim_card_page_is_the_generic_page_of_sim_cards() -> None:
+    assert SimCardPage == Page[SimCard]
+    meta = PageMeta(page_number=1, page_size=1, total_pages=1, total_results=1)
+    page = SimCardPage(data=(SimCard(id="a"),), meta=meta)
+    assert type(page) is Page
+    assert page == Page(data=(SimCard(id="a"),), meta=meta)
+    assert hash(page) == hash(Page(data=(SimCard(id="a"),), meta=meta))
 
 
 def test_raise_for_failures_raises_the_error_from_errors() -> None:

@@ -9,7 +9,7 @@ The models hold no wire rules: turning JSON into models and back is the converte
 job (``_serde``). Import them from here; the modules behind are::
 
     _common          DataAmount, DataUnit: values several resources share
-    pages            PageMeta: where a page sits in a listing
+    pages            Page[T], PageMeta: one page of any list operation
     sim_cards        SimCard, its status and type, the list options; SimCardPage
     sim_card_groups  SimCardGroup
     registration     RegistrationResult and its parts; RegistrationStatus
@@ -18,7 +18,7 @@ job (``_serde``). Import them from here; the modules behind are::
 
 from telnyx_wireless_async.models._common import DataAmount, DataUnit
 from telnyx_wireless_async.models.api_errors import ErrorDetail, ErrorSource
-from telnyx_wireless_async.models.pages import PageMeta
+from telnyx_wireless_async.models.pages import Page, PageMeta
 from telnyx_wireless_async.models.registration import (
     RegistrationFailure,
     RegistrationResult,
@@ -43,6 +43,7 @@ __all__ = [
     "ESimInstallationStatus",
     "ErrorDetail",
     "ErrorSource",
+    "Page",
     "PageMeta",
     "RegistrationFailure",
     "RegistrationResult",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
 from attrs import field, frozen
 
 from telnyx_wireless_async.models._common import DataAmount
-from telnyx_wireless_async.models.pages import PageMeta
+from telnyx_wireless_async.models.pages import Page
 from telnyx_wireless_async.models.sim_card_groups import SimCardGroup
 
 __all__ = [
@@ -111,9 +111,5 @@ class SimCard:
     sim_card_group: SimCardGroup | None = None
 
 
-@frozen(kw_only=True)
-class SimCardPage:
-    """One page of SIM cards and its `PageMeta`."""
-
-    data: tuple[SimCard, ...]
-    meta: PageMeta
+SimCardPage: TypeAlias = Page[SimCard]
+"""One page of SIM cards and its `PageMeta`: ``Page[SimCard]``."""
