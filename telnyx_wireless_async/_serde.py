@@ -7,6 +7,11 @@ The checks of each kind of JSON value (amounts, timestamps, enums, text, flags) 
 - a tuple of models comes from a JSON array and nothing else, a model from a JSON object;
 - well-formed payloads go through a fast converter, and one it refuses goes again
   through the detailed converter, whose `ModelError` names the path to each bad value.
+
+And back (`unstructure`, for request bodies and the command line's JSON and CSV):
+amounts as strings, timestamps in UTC with ``Z`` as the API writes them, enums as their
+values, tuples as lists, and a field the API leaves out when it has no value (a card's
+``sim_card_group``) left out.
 """
 
 from __future__ import annotations
@@ -17,14 +22,14 @@ import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import BaseValidationError
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from telnyx_wireless_async._fast_sim_card import make_sim_card_builder
 from telnyx_wireless_async._wire_rules import (
@@ -37,6 +42,8 @@ from telnyx_wireless_async._wire_rules import (
     as_text,
     as_texts,
     as_timestamp,
+    plain_json,
+    wire_timestamp,
 )
 from telnyx_wireless_async.models import (
     ErrorDetail,
@@ -46,6 +53,7 @@ from telnyx_wireless_async.models import (
     SimCardGroup,
     SimCardPage,
 )
+from telnyx_wireless_async.models._common import ReadOnlyObject
 
 __all__ = [
     "ModelError",
@@ -56,6 +64,7 @@ __all__ = [
     "structure_page",
     "structure_page_in_steps",
     "structure_sim_card",
+    "unstructure",
 ]
 
 
@@ -222,6 +231,59 @@ def _make_object_hook(cl: Any, converter: cattrs.Converter) -> Any:
     return structure
 
 
+# -- unstructure hooks: from models back to JSON ---------------------------------------------
+
+# Fields the API leaves out of an object, rather than sending null, when they have no
+# value; every other None is written as null. (Subclasses included.)
+_LEFT_OUT_WHEN_NONE: dict[type, tuple[str, ...]] = {
+    SimCard: ("sim_card_group",),  # sent only with include_sim_card_group
+}
+
+
+def _unstructure_enum(value: Enum) -> Any:
+    return value.value
+
+
+def _make_model_unstructure_hook(cl: Any, converter: cattrs.Converter) -> Any:
+    left_out: dict[str, Any] = {
+        name: override(omit_if_default=True)
+        for model, names in _LEFT_OUT_WHEN_NONE.items()
+        if isinstance(cl, type) and issubclass(cl, model)
+        for name in names
+    }
+    return make_dict_unstructure_fn(cl, converter, **left_out)
+
+
+def _make_list_unstructure_hook(cl: Any, converter: cattrs.Converter) -> Any:
+    """Write ``tuple[T, ...]`` as a JSON array, each item with T's own hook."""
+    item = _tuple_item(cl)
+    if item is Any or isinstance(item, typing.TypeVar):  # Page's data, say: look at each
+        return lambda value: _unstructure_sequence(value, converter)
+    hook = converter.get_unstructure_hook(item)
+    return lambda value: [hook(v) for v in value]
+
+
+def _unstructure_sequence(value: tuple[Any, ...] | list[Any], converter: cattrs.Converter) -> Any:
+    """Write a tuple or list whose item types are not declared, looking at each item."""
+    return [converter.unstructure(item) for item in value]
+
+
+def _register_unstructure_hooks(converter: cattrs.Converter) -> None:
+    converter.register_unstructure_hook(Decimal, str)  # "2048.0" stays "2048.0"
+    converter.register_unstructure_hook(datetime, wire_timestamp)
+    # StrEnum too: a StrEnum member is a str, and cattrs writes a str as it is.
+    converter.register_unstructure_hook(StrEnum, _unstructure_enum)
+    converter.register_unstructure_hook(Enum, _unstructure_enum)
+    converter.register_unstructure_hook(ReadOnlyObject, plain_json)
+    converter.register_unstructure_hook_func(_is_object, plain_json)
+    converter.register_unstructure_hook(tuple, lambda v: _unstructure_sequence(v, converter))
+    converter.register_unstructure_hook(list, lambda v: _unstructure_sequence(v, converter))
+    converter.register_unstructure_hook_factory(
+        lambda t: _tuple_item(t) is not None, _make_list_unstructure_hook
+    )
+    converter.register_unstructure_hook_factory(attrs.has, _make_model_unstructure_hook)
+
+
 def _is_exactly_sim_card(cl: Any) -> bool:
     return cl is SimCard
 
@@ -260,6 +322,7 @@ def make_converter(*, strict: bool = False, fast: bool = False) -> cattrs.Conver
         lambda t: _tuple_of_objects(t) is not None,
         _make_fast_tuple_hook if fast else _make_array_hook,
     )
+    _register_unstructure_hooks(converter)
     if fast and not strict:  # the hand-written builder ignores unknown fields
         group = converter.get_structure_hook(SimCardGroup)
         # For SimCard exactly: register_structure_hook(SimCard, ...) would also take its
@@ -317,6 +380,26 @@ structure_errors: Callable[[Any], tuple[ErrorDetail, ...]] = _structurer(tuple[E
 
 structure_meta: Callable[[Any], PageMeta] = _structurer(PageMeta)
 """Build a `PageMeta`; raises `ModelError`."""
+
+
+def unstructure(value: Any) -> Any:
+    """Return a model, or a dict, list or tuple holding models, as JSON-ready data.
+
+    One set of rules for request bodies and the command line's output: amounts as
+    strings (``"2048.0"``), timestamps as the API writes them
+    (``"2018-02-02T22:25:27.521Z"``), enum members as their values, tuples as lists,
+    read-only JSON objects as dicts. A model's None fields are written as null, except
+    those the API leaves out when they have no value (a card's ``sim_card_group``);
+    a dict is written as given, so leave out of it what a request should not send.
+
+    Args:
+        value: A model, or a dict, list or tuple of models and JSON values.
+
+    Returns:
+        Dicts, lists, strings, numbers, booleans and None, for ``json.dumps``.
+    """
+    return _fast_converter.unstructure(value)
+
 
 CARDS_PER_STEP = 50
 """Cards built between two yields to the event loop: about half a millisecond of work."""

@@ -10,7 +10,8 @@ both call these checks, so the two cannot disagree on a wire rule:
 - a text field takes a string, or a number kept as its text; a boolean field only true
   or false (``"false"`` is not taken for True); an integer only an integer.
 
-Each check raises TypeError or ValueError for a value that does not fit.
+Each check raises TypeError or ValueError for a value that does not fit. The way back,
+from a model to JSON, is in `wire_timestamp` and `plain_json`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ __all__ = [
     "as_texts",
     "as_timestamp",
     "list_check",
+    "plain_json",
     "read_only",
+    "wire_timestamp",
 ]
 
 
@@ -147,3 +150,30 @@ def as_objects(value: Any) -> tuple[Mapping[str, Any], ...]:
     """Return a JSON array of free-form objects as a tuple of read-only mappings."""
     items = _dicts(value)
     return tuple([read_only(item) for item in items]) if items else items
+
+
+def wire_timestamp(value: datetime) -> str:
+    """Write a timestamp the way the API does: UTC, milliseconds, ``Z``.
+
+    Microseconds are kept when there are any. A naive datetime (built in code, never
+    from the API) is written as it is. Near `datetime`'s bounds the instant may have no
+    UTC date it can hold (``9999-12-31T23:00:00-05:00`` is in the year 10000): then it
+    keeps its own offset.
+    """
+    if value.tzinfo is None:
+        return value.isoformat()
+    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        return value.isoformat(timespec=spec)
+    return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+def plain_json(value: Any) -> Any:
+    """Return a free-form JSON value as plain data: read-only objects as dicts, tuples as lists."""
+    if isinstance(value, Mapping):
+        return {key: plain_json(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain_json(item) for item in value]
+    return value
