@@ -21,13 +21,18 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
 
 Bad arguments are caught before any request is sent and raise the built-in
 `ValueError` or `TypeError`, naming the offending value.
+
+This module imports nothing from the rest of the SDK at run time, so that every other
+module, the models included, may import it: the models it names are for type checkers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
+if TYPE_CHECKING:
+    from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
 
 __all__ = [
     "APIConnectionError",

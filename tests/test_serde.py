@@ -9,26 +9,39 @@ from __future__ import annotations
 import copy
 import json
 import pickle
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import cattrs
 import pytest
+from attrs import frozen
 
 from telnyx_wireless_async import (
     APIResponseValidationError,
     AsyncSession,
+    DataAmount,
     DataUnit,
+    Page,
+    PageMeta,
+    RegistrationStatus,
     SimCard,
+    SimCardGroup,
     SimCardPage,
     SimCardStatusValue,
     SimCardType,
     UnprocessableEntityError,
 )
 from telnyx_wireless_async._registration import account_for_codes
-from telnyx_wireless_async._serde import ModelError, make_converter, structure_page
+from telnyx_wireless_async._serde import (
+    ModelError,
+    make_converter,
+    structure_cards,
+    structure_errors,
+    structure_page,
+    unstructure,
+)
 from telnyx_wireless_async.cli._records import card_to_json
 from telnyx_wireless_async.testing import EmulatorState, Fault
 
@@ -180,3 +193,105 @@ async def test_an_error_meta_is_read_only_and_the_error_detail_hashable(
     copied = pickle.loads(pickle.dumps(caught.value))
     assert copied.errors == caught.value.errors
     assert json.dumps(detail.meta) == '{"url": "https://example.com"}'
+
+
+# -- unstructure: models back to JSON, for request bodies and the command line ---------------
+
+
+def test_a_documented_card_goes_back_to_the_json_it_came_from() -> None:
+    (raw,) = sample("list_sim_cards.json")["data"]
+    (card,) = structure_cards([raw])
+    record = unstructure(card)
+    assert {key: record[key] for key in raw} == raw  # "2048.0", "2018-02-02T22:25:27.521Z"
+    assert set(record) - set(raw) == {"voice_enabled"}
+    assert record["voice_enabled"] is None  # null, as the API writes it
+    assert "sim_card_group" not in record  # the API sends it only with include_sim_card_group
+    assert structure_cards([record]) == (card,)
+
+
+def test_unstructured_values_are_plain_json_types() -> None:
+    (raw,) = sample("list_sim_cards.json")["data"]
+    raw["resources_with_in_progress_actions"] = [{"id": "r1", "steps": [1, {"n": None}]}]
+    raw["sim_card_group"] = {"id": "g", "name": "Fleet", "consumed_data": {"amount": "1.50"}}
+    record = unstructure(structure_cards([raw])[0])
+    assert type(record["status"]["value"]) is str  # not the StrEnum member
+    assert type(record["type"]) is str
+    assert type(record["tags"]) is list
+    (resource,) = record["resources_with_in_progress_actions"]
+    assert type(resource) is dict
+    assert resource == {"id": "r1", "steps": [1, {"n": None}]}
+    assert record["sim_card_group"]["consumed_data"] == {"amount": "1.50", "unit": None}
+    assert record["sim_card_group"]["updated_at"] is None  # a group's None fields stay
+    assert json.loads(json.dumps(record)) == record
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (datetime(2018, 2, 2, 22, 25, 27, 521000, tzinfo=UTC), "2018-02-02T22:25:27.521Z"),
+        (datetime(2018, 2, 2, 22, 25, 27, tzinfo=UTC), "2018-02-02T22:25:27.000Z"),
+        (datetime(2018, 2, 2, 22, 25, 27, 123456, tzinfo=UTC), "2018-02-02T22:25:27.123456Z"),
+        (
+            datetime(2018, 2, 2, 23, 0, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+            "2018-02-02T17:30:00.000Z",
+        ),
+        (datetime(2018, 2, 2, 22, 25, 27), "2018-02-02T22:25:27"),  # naive: built in code
+        # In UTC this instant is in the year 10000, which datetime cannot hold.
+        (
+            datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5))),
+            "9999-12-31T23:00:00.000-05:00",
+        ),
+    ],
+)
+def test_timestamps_are_written_as_the_api_writes_them(moment: datetime, written: str) -> None:
+    assert unstructure(SimCard(created_at=moment))["created_at"] == written
+    assert unstructure(moment) == written
+
+
+def test_a_request_body_goes_through_the_same_rules() -> None:
+    body = {
+        "registration_codes": ("0000000001", "0000000002"),
+        "status": RegistrationStatus.STANDBY,
+        "data_limit": DataAmount(amount=Decimal("1.50"), unit=DataUnit.GB),
+        "sim_card_group_id": None,  # a dict is written as given
+    }
+    assert unstructure(body) == {
+        "registration_codes": ["0000000001", "0000000002"],
+        "status": "standby",
+        "data_limit": {"amount": "1.50", "unit": "GB"},
+        "sim_card_group_id": None,
+    }
+    assert type(unstructure(body)["status"]) is str
+
+
+@frozen(kw_only=True)
+class DetailedCard(SimCard):
+    """A stand-in for the card ``GET /sim_cards/{id}`` returns, with one of its extra fields."""
+
+    current_imei: str | None = None
+
+
+def test_models_pages_and_errors_unstructure_alike() -> None:
+    record = unstructure(DetailedCard(id="a", current_imei="457032284023794"))
+    assert record["current_imei"] == "457032284023794"
+    assert "sim_card_group" not in record  # the rule holds for subclasses
+    group = SimCardGroup(id="g", default=True)
+    assert unstructure(SimCard(sim_card_group=group))["sim_card_group"]["default"] is True
+    meta = PageMeta(page_number=1, page_size=1, total_pages=1, total_results=1)
+    page = Page(data=(SimCard(id="a"),), meta=meta)
+    assert unstructure(page)["data"][0]["id"] == "a"
+    assert unstructure(page)["meta"] == {
+        "page_number": 1,
+        "page_size": 1,
+        "total_pages": 1,
+        "total_results": 1,
+    }
+    (detail,) = structure_errors([{"code": "10015", "title": "Bad", "meta": {"a": [1]}}])
+    assert detail.meta == {"a": (1,)}  # read-only, arrays as tuples
+    assert unstructure(detail) == {
+        "code": "10015",
+        "title": "Bad",
+        "detail": None,
+        "source": None,
+        "meta": {"a": [1]},
+    }

@@ -1,9 +1,10 @@
-"""The written-out `SimCard` structure function against cattrs' generated one.
+"""The hand-written `SimCard` builder (`_fast_sim_card`) against cattrs' generated one.
 
 The fast converter builds cards with `structure_sim_card`, by hand for speed; the
 detailed converter keeps cattrs' own function, generated from the model. These tests
 hold the two to the same answers, field by field, so that a field added to `SimCard`,
-or a wire rule changed in one place only, fails here.
+or a wire rule changed in one place only, fails here; and they hold the builder to
+`SimCard` itself, so that a subclass keeps the fields the builder does not know.
 """
 
 from __future__ import annotations
@@ -19,10 +20,19 @@ from typing import Any
 import attrs
 import cattrs
 import pytest
+from attrs import frozen
 
-from telnyx_wireless_async import DataAmount, SimCard, SimCardStatus, SimCardStatusValue, _serde
+from telnyx_wireless_async import (
+    DataAmount,
+    Page,
+    SimCard,
+    SimCardStatus,
+    SimCardStatusValue,
+    _fast_sim_card,
+)
 from telnyx_wireless_async._serde import (
     ModelError,
+    _structurer,
     make_converter,
     structure_cards,
     structure_sim_card,
@@ -35,14 +45,14 @@ generated = make_converter()
 @pytest.fixture(autouse=True)
 def empty_shared_values() -> Iterator[None]:
     """Start each test with no shared status or limit, and leave the caches as found."""
-    statuses, limits = dict(_serde._shared_statuses), dict(_serde._shared_limits)
-    _serde._shared_statuses.clear()
-    _serde._shared_limits.clear()
+    statuses, limits = dict(_fast_sim_card._shared_statuses), dict(_fast_sim_card._shared_limits)
+    _fast_sim_card._shared_statuses.clear()
+    _fast_sim_card._shared_limits.clear()
     yield
-    _serde._shared_statuses.clear()
-    _serde._shared_statuses.update(statuses)
-    _serde._shared_limits.clear()
-    _serde._shared_limits.update(limits)
+    _fast_sim_card._shared_statuses.clear()
+    _fast_sim_card._shared_statuses.update(statuses)
+    _fast_sim_card._shared_limits.clear()
+    _fast_sim_card._shared_limits.update(limits)
 
 
 def full_card() -> dict[str, Any]:
@@ -205,20 +215,21 @@ def test_repeated_statuses_and_amounts_are_one_object_each() -> None:
 
 def test_shared_values_are_bounded_and_stay_correct_beyond_the_bound() -> None:
     cards = []
-    for n in range(3 * _serde._SHARED_MAX):
+    for n in range(3 * _fast_sim_card._SHARED_MAX):
         card = full_card()
         card["data_limit"] = {"amount": f"{n}.5", "unit": "GB"}
         card["status"] = {"value": "enabled", "reason": f"reason {n}"}
         cards.append(card)
     built = structure_cards(cards)
     assert [card.data_limit for card in built] == [
-        DataAmount(amount=Decimal(f"{n}.5"), unit="GB") for n in range(3 * _serde._SHARED_MAX)
+        DataAmount(amount=Decimal(f"{n}.5"), unit="GB")
+        for n in range(3 * _fast_sim_card._SHARED_MAX)
     ]
     assert [card.status.reason for card in built if card.status] == [
-        f"reason {n}" for n in range(3 * _serde._SHARED_MAX)
+        f"reason {n}" for n in range(3 * _fast_sim_card._SHARED_MAX)
     ]
-    assert 0 < len(_serde._shared_limits) <= _serde._SHARED_MAX
-    assert 0 < len(_serde._shared_statuses) <= _serde._SHARED_MAX
+    assert 0 < len(_fast_sim_card._shared_limits) <= _fast_sim_card._SHARED_MAX
+    assert 0 < len(_fast_sim_card._shared_statuses) <= _fast_sim_card._SHARED_MAX
     # A full cache starts again: a value first seen after it filled is shared too.
     again = structure_cards(cards[-2:] * 2)
     assert again[0].status is again[2].status
@@ -226,14 +237,67 @@ def test_shared_values_are_bounded_and_stay_correct_beyond_the_bound() -> None:
 
 
 def test_long_texts_are_not_kept_for_sharing() -> None:
-    long_reason = "x" * (_serde._SHARED_KEY_MAX + 1)
+    long_reason = "x" * (_fast_sim_card._SHARED_KEY_MAX + 1)
     first, second = structure_cards([card_with(("status", "reason"), long_reason)] * 2)
     assert first.status == second.status
     assert first.status is not second.status
-    assert _serde._shared_statuses == {}
+    assert _fast_sim_card._shared_statuses == {}
 
 
 def test_a_number_amount_is_kept_exact_and_not_shared() -> None:
     first, second = structure_cards([card_with(("data_limit", "amount"), 0.1)] * 2)
     assert first.data_limit == DataAmount(amount=Decimal("0.1"), unit="MB")
     assert first.data_limit is not second.data_limit
+
+
+@frozen(kw_only=True)
+class DetailedCard(SimCard):
+    """A stand-in for the card ``GET /sim_cards/{id}`` returns: two of its eight extra fields."""
+
+    current_imei: str | None = None
+    ipv4: str | None = None
+
+
+def detailed_card() -> dict[str, Any]:
+    return {**full_card(), "current_imei": "457032284023794", "ipv4": "192.168.0.0"}
+
+
+PAGE_META = {"page_number": 1, "page_size": 2, "total_pages": 1, "total_results": 2}
+CONVERTERS = {
+    "detailed": make_converter(),
+    "fast": make_converter(fast=True),
+    "strict": make_converter(strict=True),
+    "strict-fast": make_converter(strict=True, fast=True),
+}
+
+
+@pytest.mark.parametrize("name", CONVERTERS)
+def test_a_sim_card_subclass_keeps_its_own_fields(name: str) -> None:
+    built = CONVERTERS[name].structure(detailed_card(), DetailedCard)
+    assert type(built) is DetailedCard
+    assert (built.current_imei, built.ipv4) == ("457032284023794", "192.168.0.0")
+    inherited = {f.name: getattr(built, f.name) for f in attrs.fields(SimCard)}
+    assert SimCard(**inherited) == structure_sim_card(full_card())
+
+
+def test_a_sim_card_subclass_keeps_its_fields_in_pages_and_in_production() -> None:
+    payload = {"data": [detailed_card(), full_card()], "meta": PAGE_META}
+    page = CONVERTERS["fast"].structure(payload, Page[DetailedCard])
+    assert [type(card) for card in page.data] == [DetailedCard, DetailedCard]
+    assert [card.ipv4 for card in page.data] == ["192.168.0.0", None]
+    # The entry point the resources use: fast converter first, detailed one on failure.
+    built = _structurer(DetailedCard)(detailed_card())
+    assert type(built) is DetailedCard
+    assert built.current_imei == "457032284023794"
+    with pytest.raises(ModelError, match=r"\$\.ipv4"):
+        _structurer(DetailedCard)({**detailed_card(), "ipv4": 4.5j})
+
+
+def test_the_hand_written_builder_still_builds_every_plain_sim_card() -> None:
+    fast = make_converter(fast=True)
+    assert fast.get_structure_hook(SimCard).__name__ == "structure_sim_card"
+    assert fast.get_structure_hook(DetailedCard).__name__ != "structure_sim_card"
+    page = fast.structure({"data": [full_card()] * 2, "meta": PAGE_META}, Page[SimCard])
+    first, second = page.data
+    assert type(first) is SimCard
+    assert first.status is second.status  # shared: only the builder shares values

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-import attrs
-
+from telnyx_wireless_async._serde import unstructure
 from telnyx_wireless_async.models import DataAmount, SimCard
 
 __all__ = ["CSV_COLUMNS", "CSV_GROUP_COLUMNS", "card_to_json", "csv_row", "format_amount"]
@@ -42,42 +39,13 @@ CSV_GROUP_COLUMNS: tuple[str, ...] = ("sim_card_group.name",)
 """Added to `CSV_COLUMNS` when the cards come with their group."""
 
 
-def _timestamp(value: datetime) -> str:
-    """Write a timestamp the way the API does: UTC, milliseconds, ``Z``.
-
-    Near `datetime`'s bounds the instant may have no UTC date it can hold (e.g.
-    ``9999-12-31T23:00:00-05:00`` is in the year 10000): then it keeps its own offset.
-    """
-    if value.tzinfo is None:
-        return value.isoformat()
-    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-    try:
-        utc = value.astimezone(UTC)
-    except OverflowError:
-        return value.isoformat(timespec=spec)
-    return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
-
-
-def _plain(_instance: Any, _field: Any, value: Any) -> Any:
-    # Amounts stay strings, exactly as the API wrote them: a float would lose digits.
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return _timestamp(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(_instance, _field, item) for item in value]
-    if isinstance(value, Mapping):  # a read-only JSON object
-        return {key: _plain(_instance, _field, item) for key, item in value.items()}
-    return value
-
-
 def card_to_json(card: SimCard) -> dict[str, Any]:
-    """Return the card as the API's JSON object: wire names, amounts and timestamps as strings."""
-    record = attrs.asdict(card, value_serializer=_plain)
-    if record["sim_card_group"] is None:
-        del record["sim_card_group"]  # the API sends it only with include_sim_card_group
+    """Return the card as the API's JSON object: wire names, amounts and timestamps as strings.
+
+    The SDK's converter writes it (`unstructure`), as it writes request bodies: the
+    command line has no rules of its own for amounts, timestamps or enums.
+    """
+    record: dict[str, Any] = unstructure(card)
     return record
 
 

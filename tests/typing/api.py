@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from telnyx_wireless_async import (
     AsyncSession,
+    Page,
     RateLimitError,
     RegistrationResult,
     RetryEvent,
     RetryPolicy,
+    SimCard,
     SimCardPage,
     SimCardStatusFilter,
     SortOrder,
@@ -30,6 +32,8 @@ async def usage() -> None:
             page_size=250,
         )
         total: int = page.meta.total_results
+        generic: Page[SimCard] = page  # the same type
+        print(generic.data[:1])
         for card in page.data:
             amount: Decimal | None = (
                 card.current_billing_period_consumed_data.amount
