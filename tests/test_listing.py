@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telnyx_wireless_async import AsyncSession, SimCardPage
+from telnyx_wireless_async import AsyncSession, Page
 from telnyx_wireless_async.testing import MockTransport, Request, Response, json_response
 
 from .conftest import API_KEY
@@ -44,7 +44,7 @@ async def test_awaiting_a_listing_fetches_one_page_of_the_apis_default_size(
     session: AsyncSession, served: Listing
 ) -> None:
     page = await session.sim_cards.list()
-    assert isinstance(page, SimCardPage)
+    assert isinstance(page, Page)
     assert [card.id for card in page.data] == [f"card-{i}" for i in range(20)]
     assert served.asked == [(1, 20)]
     third = await session.sim_cards.list(page_number=3, page_size=7)
