@@ -64,6 +64,7 @@ __all__ = [
     "structure_page",
     "structure_page_in_steps",
     "structure_sim_card",
+    "structurer",
     "unstructure",
 ]
 
@@ -337,7 +338,7 @@ def _describe(exc: BaseValidationError) -> str:
     return "; ".join(cattrs.transform_error(exc))
 
 
-def _structurer(cl: Any) -> Callable[[Any], Any]:
+def structurer(cl: Any) -> Callable[[Any], Any]:
     """Generate the structuring function for `cl` once, wrapping its errors in `ModelError`.
 
     Well-formed payloads, nearly all of them, go through the fast converter; a payload
@@ -369,16 +370,16 @@ structure_sim_card: Callable[..., SimCard] = _fast_converter.get_structure_hook(
 """Build a `SimCard` as the fast converter does; raises TypeError or ValueError, not
 `ModelError` (see `_fast_sim_card`)."""
 
-structure_page: Callable[[Any], SimCardPage] = _structurer(SimCardPage)
+structure_page: Callable[[Any], SimCardPage] = structurer(SimCardPage)
 """Build a `SimCardPage` from a decoded list response; raises `ModelError`."""
 
-structure_cards: Callable[[Any], tuple[SimCard, ...]] = _structurer(tuple[SimCard, ...])
+structure_cards: Callable[[Any], tuple[SimCard, ...]] = structurer(tuple[SimCard, ...])
 """Build SIM cards from a decoded JSON list; raises `ModelError`."""
 
-structure_errors: Callable[[Any], tuple[ErrorDetail, ...]] = _structurer(tuple[ErrorDetail, ...])
+structure_errors: Callable[[Any], tuple[ErrorDetail, ...]] = structurer(tuple[ErrorDetail, ...])
 """Build error details from a decoded Telnyx ``errors`` list; raises `ModelError`."""
 
-structure_meta: Callable[[Any], PageMeta] = _structurer(PageMeta)
+structure_meta: Callable[[Any], PageMeta] = structurer(PageMeta)
 """Build a `PageMeta`; raises `ModelError`."""
 
 

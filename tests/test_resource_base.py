@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 import pytest
@@ -73,3 +74,29 @@ async def test_data_that_does_not_fit_names_its_path_under_data() -> None:
     async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as session:
         with pytest.raises(APIResponseValidationError, match=r"\$\.data"):
             await Cards(session).get("c1")
+
+
+async def test_a_body_goes_through_the_converter() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from telnyx_wireless_async import DataAmount, DataUnit, SimCardStatusFilter
+
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return json_response({"data": {"id": "c1"}})
+
+    body = {
+        "data_limit": DataAmount(amount=Decimal("2.50"), unit=DataUnit.MB),
+        "status": SimCardStatusFilter.ENABLED,
+        "at": datetime(2026, 11, 29, 12, 0, tzinfo=UTC),
+    }
+    async with AsyncSession(API_KEY, base_url=BASE, transport=MockTransport(handler)) as session:
+        await Cards(session)._patch("/sim_cards/c1", body=body, cast_to=SimCard)
+    assert json.loads(seen[0].content or b"") == {
+        "data_limit": {"amount": "2.50", "unit": "MB"},
+        "status": "enabled",
+        "at": "2026-11-29T12:00:00.000Z",  # as the API writes timestamps
+    }

@@ -32,10 +32,10 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async._serde import (
     ModelError,
-    _structurer,
     make_converter,
     structure_cards,
     structure_sim_card,
+    structurer,
 )
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -286,11 +286,11 @@ def test_a_sim_card_subclass_keeps_its_fields_in_pages_and_in_production() -> No
     assert [type(card) for card in page.data] == [DetailedCard, DetailedCard]
     assert [card.ipv4 for card in page.data] == ["192.168.0.0", None]
     # The entry point the resources use: fast converter first, detailed one on failure.
-    built = _structurer(DetailedCard)(detailed_card())
+    built = structurer(DetailedCard)(detailed_card())
     assert type(built) is DetailedCard
     assert built.current_imei == "457032284023794"
     with pytest.raises(ModelError, match=r"\$\.ipv4"):
-        _structurer(DetailedCard)({**detailed_card(), "ipv4": 4.5j})
+        structurer(DetailedCard)({**detailed_card(), "ipv4": 4.5j})
 
 
 def test_the_hand_written_builder_still_builds_every_plain_sim_card() -> None:

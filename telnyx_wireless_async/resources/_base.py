@@ -17,7 +17,7 @@ from urllib.parse import quote
 from uuid import UUID
 
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy
-from telnyx_wireless_async._serde import ModelError, _structurer
+from telnyx_wireless_async._serde import ModelError, structurer, unstructure
 
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
@@ -54,7 +54,7 @@ def _data_parser(cast_to: Any) -> Parse[Any]:
     """Return a parse that builds a response's ``data`` into `cast_to`; one per type."""
     if (known := _parsers.get(cast_to)) is not None:
         return known
-    structure = _structurer(cast_to)
+    structure = structurer(cast_to)
 
     async def parse(payload: Any) -> Any:
         if type(payload) is not dict or "data" not in payload:
@@ -96,7 +96,8 @@ class Resource:
             path,
             parse=parse,
             params=params,
-            json=body,
+            # Through the converter: Decimal, datetimes, enums and models as the API spells them.
+            json=None if body is None else unstructure(body),
             retry=retry,
             label=label,
             outcome=outcome,
