@@ -101,8 +101,10 @@ class RetryPolicy:
         max_delay: Upper bound of any backoff delay, in seconds.
         max_server_delay: The longest ``Retry-After`` or ``x-ratelimit-reset`` honoured;
             a longer one is cut to this.
-        wait: False makes every wait zero while still counting attempts (for tests);
-            it also turns off the session's pacing by the rate-limit headers.
+        wait: False makes every wait zero, between retries and in the session's
+            rate-limit pauses, while attempts are still counted and requests still
+            paced: the switch for tests that must not sleep. Pacing itself is
+            ``AsyncSession(pace_requests=...)``.
         on_retry: Called with a `RetryEvent` before each wait, e.g. for metrics. An
             exception it raises ends the call with that exception.
     """

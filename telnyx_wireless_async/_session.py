@@ -30,7 +30,7 @@ from telnyx_wireless_async._transport import (
     Response,
     check_http_session,
 )
-from telnyx_wireless_async._validation import check_int_range, check_seconds
+from telnyx_wireless_async._validation import check_bool, check_int_range, check_seconds
 from telnyx_wireless_async.errors import RateLimitError
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
@@ -76,6 +76,10 @@ class AsyncSession:
             are never followed, whatever its settings.
         max_response_size: The most bytes a response body may hold once decoded
             (32 MiB by default); a larger one raises `ResponseTooLargeError`.
+        pace_requests: Hold every request back by the server's rate-limit headers, so
+            that concurrent requests stop together at the limit (see `Throttle`); False
+            sends each request as soon as it is asked for. Independent of
+            ``RetryPolicy.wait``, which only decides whether waits are slept.
         transport: Where requests go instead of aiohttp, e.g.
             `telnyx_wireless_async.testing.MockTransport` in tests; not closed by this
             session. Not with `http_session`.
@@ -95,6 +99,7 @@ class AsyncSession:
         http_session: aiohttp.ClientSession | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         transport: AsyncTransport | None = None,
+        pace_requests: bool = True,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("TELNYX_API_KEY", "")
         if not isinstance(key, str):
@@ -132,6 +137,7 @@ class AsyncSession:
         self._http = http_session
         self._transport = transport
         self._owns_transport = transport is None
+        self._pace = check_bool("pace_requests", pace_requests)
         self._state = _State.UNOPENED
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop it was opened in
         # Paces every request of the session by the server's rate-limit headers.
@@ -261,10 +267,10 @@ class AsyncSession:
         )
 
         async def paced_exchange(deadline: float) -> tuple[Response, RateLimit | None]:
-            if not policy.wait:
+            if not self._pace:
                 # No pacing: the headers are read only if an error needs its retry hint.
                 return await transport.handle_request(outgoing), None
-            if not await self._throttle.acquire(deadline=deadline):
+            if not await self._throttle.acquire(deadline=deadline, sleep=policy.wait):
                 held = self._throttle.remaining_pause
                 raise RateLimitError(
                     f"{asked}: the API's rate limit holds requests back for another"

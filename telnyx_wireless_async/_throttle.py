@@ -52,11 +52,13 @@ class Throttle:
         self._until = max(self._until, self._clock() + seconds)
         self._budget = 0
 
-    async def acquire(self, *, deadline: float = math.inf) -> bool:
+    async def acquire(self, *, deadline: float = math.inf, sleep: bool = True) -> bool:
         """Wait until a request may start, and count it as in flight.
 
         Args:
             deadline: A reading of the clock past which the request may not wait.
+            sleep: False ends a pause at once instead of sleeping through it (tests):
+                the window counts as reset, and the budget still applies.
 
         Returns:
             True once the request may start; False, at once and without counting it,
@@ -64,6 +66,9 @@ class Throttle:
         """
         while True:
             if (delay := self.remaining_pause) > 0:
+                if not sleep:
+                    self._until = self._clock()  # over now: the window resets below
+                    continue
                 if self._clock() + delay >= deadline:
                     return False
                 await asyncio.sleep(delay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 from pathlib import Path
 
@@ -160,3 +161,40 @@ def test_the_sdk_core_imports_aiohttp_in_one_module_only() -> None:
         if "aiohttp" in runtime_imports(path.read_text())
     )
     assert importers == ["_transport.py"]
+
+
+class WindowOfOne:
+    """Answers pages with a rate-limit window of one request, and records the concurrency."""
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def __call__(self, request: Request) -> Response:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        for _ in range(5):
+            await asyncio.sleep(0)  # let other requests start, if they may
+        self.in_flight -= 1
+        headers = {
+            "x-ratelimit-limit": "1",
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": "60",
+        }
+        return json_response(page(1, 10, 5), headers=headers)
+
+
+@pytest.mark.parametrize(("pace", "most"), [(True, 1), (False, 4)])
+async def test_pacing_is_its_own_switch_and_wait_false_only_stops_the_sleeping(
+    pace: bool, most: int
+) -> None:
+    # Each answer says the window is spent for 60 s. With wait=False nothing sleeps
+    # through it, yet with pacing on the window of one still lets one request at a time.
+    served = WindowOfOne()
+    policy = RetryPolicy(wait=False)
+    async with AsyncSession(
+        API_KEY, base_url=BASE, transport=MockTransport(served), retry=policy, pace_requests=pace
+    ) as session:
+        await session.sim_cards.list(page_size=10)
+        await asyncio.gather(*(session.sim_cards.list(page_size=10) for _ in range(4)))
+    assert served.most_in_flight == most
