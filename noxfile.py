@@ -1,6 +1,8 @@
-"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typing`."""
+"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typing`, `nox -s tests_lowest`."""
 
 import nox
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
@@ -9,10 +11,32 @@ nox.options.sessions = ["tests", "lint", "typing"]  # bench runs only when asked
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
 
+def lowest(requirement: str) -> str:
+    """Pin a requirement to its floor: `aiohttp>=3.10` becomes `aiohttp==3.10`."""
+    pinned = Requirement(requirement)
+    floors = [spec.version for spec in pinned.specifier if spec.operator == ">="]
+    if len(floors) != 1:
+        raise ValueError(f"{requirement!r} needs one >= floor for tests_lowest to pin")
+    pinned.specifier = SpecifierSet(f"=={floors[0]}")
+    return str(pinned)
+
+
 # No python= pin: the tests run on the interpreter nox itself runs on, because CI has one.
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "tests"))
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def tests_lowest(session: nox.Session) -> None:
+    """The tests on the lowest versions pyproject.toml allows, so its floors stay true."""
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    floors = [lowest(r) for r in PYPROJECT["project"]["dependencies"]]
+    floors += [lowest(r) for extra in extras.values() for r in extra]
+    session.install(
+        f".[{','.join(extras)}]", *floors, *nox.project.dependency_groups(PYPROJECT, "tests")
+    )
     session.run("pytest", *session.posargs)
 
 
