@@ -10,6 +10,11 @@ nox.options.sessions = ["tests", "lint", "typing"]  # bench runs only when asked
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
+# The tests import the package as installed, never the checkout: pytest's importlib mode leaves
+# sys.path alone, and PYTHONSAFEPATH stops a `python -m` or `-c` the tests start from putting
+# its working directory first. tests/test_installed.py checks both when the second is set.
+INSTALLED = {"PYTHONSAFEPATH": "1", "TELNYX_WIRELESS_ASYNC_INSTALLED": "1"}
+
 
 def lowest(requirement: str) -> str:
     """Pin a requirement to its floor: `aiohttp>=3.10` becomes `aiohttp==3.10`."""
@@ -25,7 +30,7 @@ def lowest(requirement: str) -> str:
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "tests"))
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=INSTALLED)
 
 
 @nox.session
@@ -37,7 +42,7 @@ def tests_lowest(session: nox.Session) -> None:
     session.install(
         f".[{','.join(extras)}]", *floors, *nox.project.dependency_groups(PYPROJECT, "tests")
     )
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=INSTALLED)
 
 
 @nox.session
