@@ -1,6 +1,8 @@
-"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typing`."""
+"""Developer tasks: `nox -s tests`, `nox -s lint`, `nox -s typing`, `nox -s tests_lowest`."""
 
 import nox
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
@@ -8,12 +10,39 @@ nox.options.sessions = ["tests", "lint", "typing"]  # bench runs only when asked
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
+# The tests import the package as installed, never the checkout: pytest's importlib mode leaves
+# sys.path alone, and PYTHONSAFEPATH stops a `python -m` or `-c` the tests start from putting
+# its working directory first. tests/test_installed.py checks both when the second is set.
+INSTALLED = {"PYTHONSAFEPATH": "1", "TELNYX_WIRELESS_ASYNC_INSTALLED": "1"}
+
+
+def lowest(requirement: str) -> str:
+    """Pin a requirement to its floor: `aiohttp>=3.10` becomes `aiohttp==3.10`."""
+    pinned = Requirement(requirement)
+    floors = [spec.version for spec in pinned.specifier if spec.operator == ">="]
+    if len(floors) != 1:
+        raise ValueError(f"{requirement!r} needs one >= floor for tests_lowest to pin")
+    pinned.specifier = SpecifierSet(f"=={floors[0]}")
+    return str(pinned)
+
 
 # No python= pin: the tests run on the interpreter nox itself runs on, because CI has one.
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "tests"))
-    session.run("pytest", *session.posargs)
+    session.run("pytest", *session.posargs, env=INSTALLED)
+
+
+@nox.session
+def tests_lowest(session: nox.Session) -> None:
+    """The tests on the lowest versions pyproject.toml allows, so its floors stay true."""
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    floors = [lowest(r) for r in PYPROJECT["project"]["dependencies"]]
+    floors += [lowest(r) for extra in extras.values() for r in extra]
+    session.install(
+        f".[{','.join(extras)}]", *floors, *nox.project.dependency_groups(PYPROJECT, "tests")
+    )
+    session.run("pytest", *session.posargs, env=INSTALLED)
 
 
 @nox.session

@@ -34,13 +34,21 @@ def no_other_tasks() -> bool:
 
 
 class FakeClock:
-    """A monotonic clock that moves only when told, for the emulator's rate-limit window."""
+    """A monotonic clock for the emulator's rate-limit window: it moves only when told.
 
-    def __init__(self) -> None:
+    Given a `tick`, it also moves that far each time it is read, which the emulator does once
+    per request it counts against the limit: time is then measured in requests, not seconds,
+    and a window of four ticks holds four requests however fast or slow the machine is.
+    """
+
+    def __init__(self, *, tick: float = 0.0) -> None:
         self.now = 1000.0
+        self.tick = tick
 
     def __call__(self) -> float:
-        return self.now
+        now = self.now
+        self.now += self.tick
+        return now
 
     def advance(self, seconds: float) -> None:
         self.now += seconds

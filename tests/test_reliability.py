@@ -1,14 +1,16 @@
 """The SDK under injected faults: nothing lost, nothing duplicated, every fault typed.
 
 The emulator draws each request's fault from a seed (`FaultProfile`), so these runs
-are repeatable. Waits are real but tiny: the policy caps every server-given delay at
-the length of the emulator's rate-limit window.
+are repeatable. In the soaks its rate-limit clock is a `FakeClock` that ticks once per
+request, so which requests meet the limit depends on their order alone, never on how
+fast the machine is; the SDK's own waits are real but capped at a millisecond.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
@@ -28,12 +30,12 @@ from telnyx_wireless_async import (
 from telnyx_wireless_async.testing import Emulator, FaultProfile, Outcome, registration_code
 from telnyx_wireless_async.testing._faults import MALFORMED_BODIES
 
-from .conftest import API_KEY, no_other_tasks
+from .conftest import API_KEY, FakeClock, no_other_tasks
 
-WINDOW = 0.1
+WINDOW = 1.0
 
 # Ten per cent of requests meet a fault, of every kind that a retry can heal, and the
-# server allows 3 requests per 0.1 s.
+# server allows 3 requests per window.
 TEN_PERCENT = FaultProfile(
     seed=11,
     error_rate=0.03,
@@ -48,13 +50,23 @@ TEN_PERCENT = FaultProfile(
 )
 
 PATIENT = RetryPolicy(
-    max_attempts=12, initial_delay=0.001, max_delay=0.01, max_server_delay=WINDOW, max_time=60
+    max_attempts=12, initial_delay=0.001, max_delay=0.01, max_server_delay=0.001, max_time=60
 )
+
+
+def four_requests_a_window() -> FakeClock:
+    """A clock that moves a quarter window per request counted: one more than the limit."""
+    return FakeClock(tick=WINDOW / 4)
 
 
 @pytest.fixture
 async def faulty() -> AsyncIterator[Emulator]:
-    async with Emulator(api_key=API_KEY, inventory_size=20_000, fault_profile=TEN_PERCENT) as emu:
+    async with Emulator(
+        api_key=API_KEY,
+        inventory_size=20_000,
+        fault_profile=TEN_PERCENT,
+        clock=four_requests_a_window(),
+    ) as emu:
         yield emu
 
 
@@ -112,10 +124,14 @@ ONCE = RetryPolicy(max_attempts=1)
 
 @asynccontextmanager
 async def faulty_session(
-    profile: FaultProfile, *, retry: RetryPolicy = ONCE, request_timeout: float = 5.0
+    profile: FaultProfile,
+    *,
+    retry: RetryPolicy = ONCE,
+    request_timeout: float = 5.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> AsyncIterator[tuple[Emulator, AsyncSession]]:
     async with (
-        Emulator(api_key=API_KEY, inventory_size=100, fault_profile=profile) as emu,
+        Emulator(api_key=API_KEY, inventory_size=100, fault_profile=profile, clock=clock) as emu,
         emu.session(retry=retry, timeout=request_timeout) as telnyx,
     ):
         yield emu, telnyx
@@ -200,17 +216,17 @@ async def test_added_latency_past_the_timeout_is_a_timeout_error() -> None:
             await telnyx.sim_cards.list()
 
 
-async def test_rate_limit_is_a_typed_error_with_the_reset_time() -> None:
+async def test_rate_limit_is_a_typed_error_with_the_reset_time(clock: FakeClock) -> None:
     profile = FaultProfile(rate_limit=2, rate_limit_window=30.0)
     no_wait = RetryPolicy(max_attempts=1, wait=False)
-    async with faulty_session(profile, retry=no_wait) as (_, telnyx):
+    async with faulty_session(profile, retry=no_wait, clock=clock) as (_, telnyx):
         await telnyx.sim_cards.list()
+        clock.advance(12.5)
         await telnyx.sim_cards.list()
         with pytest.raises(RateLimitError) as caught:
             await telnyx.sim_cards.list()
     assert caught.value.errors[0].code == "10011"
-    assert caught.value.retry_after is not None
-    assert 1 <= caught.value.retry_after <= 30
+    assert caught.value.retry_after == 18  # 17.5 s of the window left, rounded up
 
 
 async def test_an_exhausted_window_pauses_before_any_429() -> None:
@@ -230,10 +246,16 @@ async def test_an_exhausted_window_pauses_before_any_429() -> None:
 async def test_rate_limit_pauses_the_session_rather_than_each_request() -> None:
     # Eight requests at a time against 10 per window. Only the first burst, sent before
     # any answer told of the limit, can meet 429s: after that the session paces itself.
-    profile = FaultProfile(rate_limit=10, rate_limit_window=WINDOW)
+    # The window is real time, as the SDK's pause is: a pause starts after the window it
+    # waits out opened, and lasts as long as a whole one, however slow the machine.
+    window = 0.1
+    profile = FaultProfile(rate_limit=10, rate_limit_window=window)
+    pacing = RetryPolicy(
+        max_attempts=12, initial_delay=0.001, max_delay=0.01, max_server_delay=window
+    )
     async with (
         Emulator(api_key=API_KEY, inventory_size=5_000, fault_profile=profile) as emu,
-        emu.session(retry=PATIENT) as telnyx,
+        emu.session(retry=pacing) as telnyx,
     ):
         cards = [card async for card in telnyx.sim_cards.stream(page_size=50, prefetch=8)]
         limited = emu.state.stats.outcomes[Outcome.RATE_LIMITED]
