@@ -14,6 +14,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # sys.path alone, and PYTHONSAFEPATH stops a `python -m` or `-c` the tests start from putting
 # its working directory first. tests/test_installed.py checks both when the second is set.
 INSTALLED = {"PYTHONSAFEPATH": "1", "TELNYX_WIRELESS_ASYNC_INSTALLED": "1"}
+# One worker per core (pytest-xdist); `nox -s tests -- tests/test_x.py` runs as given instead.
+PARALLEL = ["-n", "auto"]
 
 
 def lowest(requirement: str) -> str:
@@ -30,7 +32,7 @@ def lowest(requirement: str) -> str:
 @nox.session
 def tests(session: nox.Session) -> None:
     session.install(".", *nox.project.dependency_groups(PYPROJECT, "tests"))
-    session.run("pytest", *session.posargs, env=INSTALLED)
+    session.run("pytest", *(session.posargs or PARALLEL), env=INSTALLED)
 
 
 @nox.session
@@ -42,7 +44,7 @@ def tests_lowest(session: nox.Session) -> None:
     session.install(
         f".[{','.join(extras)}]", *floors, *nox.project.dependency_groups(PYPROJECT, "tests")
     )
-    session.run("pytest", *session.posargs, env=INSTALLED)
+    session.run("pytest", *(session.posargs or PARALLEL), env=INSTALLED)
 
 
 @nox.session
