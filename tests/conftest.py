@@ -33,6 +33,16 @@ def no_other_tasks() -> bool:
     return not leftover
 
 
+def already_registered(index: int) -> dict[str, object]:
+    """The API's error for a code registered already, pointing at place `index` of a request."""
+    return {
+        "code": "10015",
+        "title": "Invalid registration code",
+        "detail": "The registration code is already registered.",
+        "source": {"pointer": f"/registration_codes/{index}"},
+    }
+
+
 class FakeClock:
     """A monotonic clock for the emulator's rate-limit window: it moves only when told.
 

@@ -23,7 +23,7 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import EmulatorState, Fault, FaultProfile, registration_code
 
-from .conftest import API_KEY, no_other_tasks, raw_json
+from .conftest import API_KEY, already_registered, no_other_tasks, raw_json
 
 REGISTER = "/v2/actions/register/sim_cards"
 
@@ -258,15 +258,6 @@ def heal_then(state: EmulatorState, fault: Fault) -> RetryPolicy:
             state.add_fault(fault)
 
     return RetryPolicy(wait=False, on_retry=on_retry)
-
-
-def already_registered(index: int) -> dict[str, object]:
-    return {
-        "code": "10015",
-        "title": "Invalid registration code",
-        "detail": "The registration code is already registered.",
-        "source": {"pointer": f"/registration_codes/{index}"},
-    }
 
 
 async def test_a_422_on_a_retry_after_a_lost_success_fails_no_registered_code(

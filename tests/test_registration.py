@@ -19,21 +19,12 @@ from telnyx_wireless_async import (
 )
 from telnyx_wireless_async.testing import MockTransport, Request, Response, json_response
 
-from .conftest import API_KEY
+from .conftest import API_KEY, already_registered
 
 BASE = "https://api.example.test/v2"
 CODES = [f"{n:010d}" for n in range(6)]
 
 Step = Callable[[list[str]], Response]
-
-
-def already_registered(index: int) -> dict[str, object]:
-    return {
-        "code": "10015",
-        "title": "Invalid registration code",
-        "detail": "The registration code is already registered.",
-        "source": {"pointer": f"/registration_codes/{index}"},
-    }
 
 
 def registered(codes: list[str]) -> Response:
