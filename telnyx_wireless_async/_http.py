@@ -234,17 +234,22 @@ def error_from_response(
     *,
     request: str = "",
     rate_limit: RateLimit | None = None,
+    secret: str = "",
 ) -> APIStatusError:
     """Map a non-2xx response to the exception class for its status.
 
     `request` (``"GET /sim_cards (page 3)"``, say) starts the message when given. The
     error's ``retry_after`` is the `RateLimit.retry_delay` of `rate_limit`, or of the
-    headers read now when it is not given.
+    headers read now when it is not given. `secret` (the API key) is struck out of
+    everything the server sent: the body, the request id, and so the message.
     """
+    body = strike_out(body, secret)
     if rate_limit is None:
         rate_limit = parse_rate_limit(status, headers, now=time.time())
     errors = _parse_error_list(body)
     request_id = headers.get("x-request-id")
+    if request_id is not None and secret:
+        request_id = request_id.replace(secret, "<redacted>")
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     summary = (
         "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
@@ -297,7 +302,7 @@ def decipher_response(
     """
     if not 200 <= status < 300:
         raise error_from_response(
-            status, headers, strike_out(body, secret), request=request, rate_limit=rate_limit
+            status, headers, body, request=request, rate_limit=rate_limit, secret=secret
         )
     try:
         return json_loads(body)

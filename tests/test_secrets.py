@@ -47,6 +47,7 @@ def _response(status: str, headers: list[str], body: bytes = b"") -> bytes:
 def _faults(auth: str) -> dict[str, bytes | None]:
     """Raw answers to a register request, by name; None closes the connection unanswered."""
     echo = auth.encode("latin-1")
+    detail = json.dumps({"errors": [{"code": "1", "title": "No", "detail": auth}]}).encode()
     return {
         "bad status line": b"HTTP/1.1 2x0 " + echo + b"\r\n\r\n",
         "garbage": b"\x00\x01 " + echo + b"\r\n\r\n",
@@ -67,6 +68,14 @@ def _faults(auth: str) -> dict[str, bytes | None]:
         ),
         "key echoed in a 500 body": _response(
             "500 Oops", ["Content-Type: text/plain", f"Content-Length: {len(echo)}"], echo
+        ),
+        "key echoed in the request id of a 401": _response(
+            "401 Unauthorized", [f"x-request-id: {auth}", "Content-Length: 0"]
+        ),
+        "key echoed in an error's detail": _response(
+            "422 Unprocessable Entity",
+            ["Content-Type: application/json", f"Content-Length: {len(detail)}"],
+            detail,
         ),
         "key echoed in a 2xx body": _response(
             "202 Accepted", [f"Content-Length: {len(echo) + 2}"], b"<" + echo + b">"
