@@ -255,6 +255,19 @@ PostChunk = Callable[[Sequence[str], RetryOutcome], Awaitable[RegistrationResult
 """Sends one chunk of codes (with retries, recording them in the `RetryOutcome`)."""
 
 
+def failed_for_good(
+    chunk: Sequence[str], error: TelnyxError, attempts: RetryOutcome
+) -> RegistrationResult:
+    """Every code of a chunk whose request failed after its retries, as unknown.
+
+    When no attempt can have been processed (each was refused unprocessed: a 429, a
+    408, a refused connection, or held back by the rate limit unsent), the codes are
+    marked ``sent=False``: this call certainly did not register them.
+    """
+    reason = f"the request failed after its retries: {error}"
+    return all_unknown(chunk, reason, sent=attempts.maybe_processed)
+
+
 async def register_chunk(
     post: PostChunk, chunk: Sequence[str]
 ) -> tuple[RegistrationResult, TelnyxError | None]:
@@ -273,7 +286,7 @@ async def register_chunk(
     except APIStatusError as error:
         whole = error if refuses_whole_request(error.errors, len(chunk)) else None
         if is_retryable(error):
-            return all_unknown(chunk, f"the request failed after its retries: {error}"), None
+            return failed_for_good(chunk, error, attempts), None
         if error.status < 400:
             reason = f"the API answered with a redirect, which is not followed: {error}"
             return all_unknown(chunk, reason), whole
@@ -284,10 +297,9 @@ async def register_chunk(
         fallback = ErrorDetail(code=str(error.status), title=str(error))
         return all_failed(chunk, error.errors, fallback), whole
     except APIConnectionError as error:
-        unknown = all_unknown(chunk, f"the request failed after its retries: {error}")
-        return unknown, None if attempts.answered else error
+        return failed_for_good(chunk, error, attempts), None if attempts.answered else error
     except TelnyxError as error:
-        return all_unknown(chunk, f"the request failed after its retries: {error}"), None
+        return failed_for_good(chunk, error, attempts), None
     return (settle_after_ambiguous_retry(result) if attempts.maybe_processed else result), None
 
 

@@ -304,7 +304,9 @@ class AsyncSession:
                 try:
                     return await parse(payload)
                 except ModelError as error:
-                    raise schema_error(status, body, error, request=asked, secret=secret) from None
+                    mismatch = schema_error(status, body, error, request=asked, secret=secret)
+            # Raised out here: the ModelError, as __context__, holds the server's values.
+            raise mismatch
 
         return await call_with_retries(policy, send, outcome=outcome)
 

@@ -121,7 +121,21 @@ async def test_an_unreachable_api_stops_the_call() -> None:
     assert isinstance(result, APIConnectionError)
     assert result.request_sent is False
     outcome = ledger.result()
-    assert [u.sent for u in outcome.unknown] == [True, True, False, False, False, False]
+    # No connection was made, so nothing was registered: not even the first chunk's codes.
+    assert [u.sent for u in outcome.unknown] == [False] * 6
+
+
+@pytest.mark.parametrize(
+    ("answer", "sent"),
+    [(status(429, **{"Retry-After": "1"}), False), (status(408), False), (status(503), True)],
+)
+async def test_codes_whose_every_attempt_was_refused_unprocessed_are_marked_unsent(
+    answer: Step, sent: bool
+) -> None:
+    result, _, _ = await register([answer, answer], CODES[:2], chunk_size=2)
+    assert isinstance(result, RegistrationResult)
+    assert result.unknown_codes == tuple(CODES[:2])
+    assert [u.sent for u in result.unknown] == [sent, sent]
 
 
 async def test_a_chunk_answered_once_then_unreachable_does_not_stop_the_call() -> None:

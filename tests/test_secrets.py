@@ -277,3 +277,28 @@ async def test_the_command_line_leaks_the_key_nowhere(
     assert_no_key(stderr.decode())
     assert ledger.exists()
     assert_no_key(ledger.read_text())
+
+
+async def test_a_key_echoed_into_a_card_field_leaks_from_no_part_of_the_schema_error(
+    raw_server: Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]],
+) -> None:
+    def answer(auth: str) -> bytes:
+        card = {"id": "x", "created_at": auth}  # not a timestamp: the page does not fit
+        meta = {"page_number": 1, "page_size": 1, "total_pages": 1, "total_results": 1}
+        body = json.dumps({"data": [card], "meta": meta}).encode()
+        return _response("202 Accepted", [f"Content-Length: {len(body)}"], body)
+
+    raw = await raw_server(answer)
+    async with AsyncSession(
+        API_KEY, base_url=raw.base_url, retry=RetryPolicy(wait=False, max_attempts=1)
+    ) as session:
+        with pytest.raises(TelnyxError) as raised:
+            await session.request("POST", "/actions/register/sim_cards", parse=_page, json={})
+    assert "created_at" in str(raised.value)
+    assert_no_key(everything_said_about(raised.value))
+
+
+async def _page(payload: object) -> object:
+    from telnyx_wireless_async._serde import structure_page
+
+    return structure_page(payload)

@@ -50,8 +50,10 @@ class UnsettledCode:
     Attributes:
         registration_code: The code.
         reason: Why its outcome is not known.
-        sent: False when the code was never sent (the call was cancelled first), so it
-            certainly was not registered by this call.
+        sent: False when this call certainly did not register the code: it was never
+            sent (the call stopped first), or every attempt to send it was refused
+            unprocessed (a 429, a 408, a refused connection, or held back unsent by the
+            rate limit).
     """
 
     registration_code: str
