@@ -44,6 +44,7 @@ __all__ = [
     "package_version",
     "parse_rate_limit",
     "schema_error",
+    "strike_key_from_errors",
     "strike_out",
 ]
 
@@ -208,14 +209,16 @@ def parse_rate_limit(status: int, headers: Mapping[str, str], *, now: float) -> 
     )
 
 
-def _parse_error_list(body: bytes) -> tuple[ErrorDetail, ...]:
+def _parse_error_list(body: bytes, secret: str = "") -> tuple[ErrorDetail, ...]:
     """Parse a ``{"errors": [...]}`` body; a body of another shape yields no errors."""
     try:
         payload = json_loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the standard parser recurses per nesting level
         return ()
     if not isinstance(payload, dict) or not isinstance(payload.get("errors"), list):
         return ()
+    if secret:
+        strike_key_from_errors(payload, secret)
     try:
         return structure_errors(payload["errors"])
     except ModelError:
@@ -246,7 +249,7 @@ def error_from_response(
     body = strike_out(body, secret)
     if rate_limit is None:
         rate_limit = parse_rate_limit(status, headers, now=time.time())
-    errors = _parse_error_list(body)
+    errors = _parse_error_list(body, secret)
     request_id = headers.get("x-request-id")
     if request_id is not None and secret:
         request_id = request_id.replace(secret, "<redacted>")
@@ -266,6 +269,22 @@ def error_from_response(
         retry_after=rate_limit.retry_delay,
         body=body,
     )
+
+
+def strike_key_from_errors(payload: object, key: str) -> None:
+    """Strike `key` out of the decoded ``errors`` of a 2xx body, however it was escaped.
+
+    Their titles and details become failures' reasons and messages; the card data is
+    the account's own and stays as it came.
+    """
+    errors = payload.get("errors") if type(payload) is dict else None
+    if type(errors) is not list:
+        return
+    for error in errors:
+        if type(error) is dict:
+            for name, value in error.items():
+                if type(value) is str and key in value:
+                    error[name] = value.replace(key, "<redacted>")
 
 
 def strike_out(body: bytes, secret: str) -> bytes:
@@ -308,6 +327,8 @@ def decipher_response(
         return json_loads(body)
     except ValueError as exc:
         reason = str(exc)
+    except RecursionError:  # the standard parser recurses once per nesting level
+        reason = "it is nested too deeply"
     # Raised out here: the parser's exception, as __context__, would carry the body.
     body = strike_out(body, secret)
     snippet = body[:80].decode("utf-8", "replace")

@@ -355,7 +355,7 @@ def structurer(cl: Any) -> Callable[[Any], Any]:
                 detailed(payload, cl)
             except BaseValidationError as exc:
                 raise ModelError(_describe(exc)) from exc
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
                 # Raised before cattrs could wrap it, e.g. a list where an object belongs.
                 raise ModelError(f"$: {exc!r}") from exc
             raise ModelError(f"$: {fast_error!r}") from fast_error

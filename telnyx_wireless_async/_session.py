@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import json
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,6 +20,7 @@ from telnyx_wireless_async._http import (
     encode_json,
     parse_rate_limit,
     schema_error,
+    strike_key_from_errors,
 )
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
@@ -128,6 +130,8 @@ class AsyncSession:
             check_http_session(http_session)
 
         self._key = key  # only to strip it from error messages; never shown
+        # The key as it may come back inside a body: as sent, and as JSON would escape it.
+        self._key_forms = key_forms(key)
         self._headers = build_headers(key)
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self._max_response_size = max_response_size
@@ -288,7 +292,7 @@ class AsyncSession:
 
         async def send(deadline: float) -> T:
             response, rate_limit = await paced_exchange(deadline)
-            status, body = response.status, response.content
+            status, body = response.status, strike_key(response.content, self._key_forms)
             # One body decoded at a time: responses that arrive together would otherwise
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
@@ -301,6 +305,7 @@ class AsyncSession:
                     secret=secret,
                     rate_limit=rate_limit,
                 )
+                strike_key_from_errors(payload, secret)
                 try:
                     return await parse(payload)
                 except ModelError as error:
@@ -309,6 +314,27 @@ class AsyncSession:
             raise mismatch
 
         return await call_with_retries(policy, send, outcome=outcome)
+
+
+def key_forms(key: str) -> tuple[bytes, ...]:
+    """Return the byte strings in which a body may echo `key`: as it is, and JSON-escaped."""
+    escaped = json.dumps(key)[1:-1]
+    return tuple(
+        dict.fromkeys([key.encode(), escaped.encode(), escaped.replace("/", "\\/").encode()])
+    )
+
+
+def strike_key(body: bytes, forms: tuple[bytes, ...]) -> bytes:
+    """Strike the key out of a body before anything reads it: data, error or message.
+
+    A server, a proxy or an echo service may send the Authorization header back; out of
+    the body, it cannot reach an error's message, a model error's quoted value (cut to
+    a few dozen characters, which would defeat striking later) or a ledger file.
+    """
+    for form in forms:
+        if form in body:
+            body = body.replace(form, b"<redacted>")
+    return body
 
 
 def check_base_url(url: object) -> None:

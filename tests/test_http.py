@@ -11,8 +11,10 @@ from multidict import CIMultiDict
 from telnyx_wireless_async import (
     APIResponseValidationError,
     APIStatusError,
+    InternalServerError,
     RateLimitError,
     UnprocessableEntityError,
+    _http,
 )
 from telnyx_wireless_async._http import (
     NO_ANSWER,
@@ -174,3 +176,27 @@ def test_schema_error_keeps_status_body_and_paths() -> None:
     assert isinstance(error, APIResponseValidationError)
     assert (error.status, error.body) == (202, b"{}")
     assert "$.meta: required field missing" in str(error)
+
+
+def test_a_deeply_nested_body_is_a_validation_error_with_the_standard_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Without the speedups extra, json.loads recurses once per level: RecursionError.
+    monkeypatch.setattr(_http, "json_loads", json.loads)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(APIResponseValidationError, match="nested too deeply"):
+        decipher_response(200, {}, deep)
+    with pytest.raises(InternalServerError):
+        decipher_response(500, {}, b'{"errors": ' + deep + b"}")
+
+
+def test_deeply_nested_card_data_is_a_model_error() -> None:
+    from telnyx_wireless_async._serde import ModelError, structure_page
+
+    nested: object = {}
+    for _ in range(5_000):
+        nested = {"x": nested}
+    card = {"id": "c", "resources_with_in_progress_actions": [nested]}
+    meta = {"page_number": 1, "page_size": 1, "total_pages": 1, "total_results": 1}
+    with pytest.raises(ModelError):
+        structure_page({"data": [card], "meta": meta})

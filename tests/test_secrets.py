@@ -302,3 +302,25 @@ async def _page(payload: object) -> object:
     from telnyx_wireless_async._serde import structure_page
 
     return structure_page(payload)
+
+
+@pytest.mark.parametrize("escaped", [False, True])
+async def test_a_key_echoed_in_a_2xx_registration_error_reaches_no_result_or_message(
+    raw_server: Callable[[Callable[[str], bytes | None]], Awaitable[RawServer]], escaped: bool
+) -> None:
+    def answer(auth: str) -> bytes:
+        echo = "".join(f"\\u{ord(c):04x}" for c in auth) if escaped else auth
+        error = f'{{"code":"1","title":"No","detail":"{echo}",'
+        error += '"source":{"pointer":"/registration_codes/0"}}'
+        body = f'{{"data":[],"errors":[{error}]}}'.encode()
+        return _response("202 Accepted", [f"Content-Length: {len(body)}"], body)
+
+    raw = await raw_server(answer)
+    policy = RetryPolicy(wait=False, max_attempts=1)
+    async with AsyncSession(API_KEY, base_url=raw.base_url, retry=policy) as session:
+        result = await session.sim_cards.register([registration_code(0)])
+    with pytest.raises(RegistrationError) as failures:
+        result.raise_for_failures()
+    assert len(result.failed) == 1
+    assert_no_key(repr(result.failed))
+    assert_no_key(everything_said_about(failures.value))
