@@ -172,30 +172,32 @@ async def fetch_consistent(
 
 
 class _RecentPages:
-    """Remembers the item ids of the last `RECENT_PAGES` pages, to catch a page served again."""
+    """Remembers every page of the walk by its item ids, to catch a page served again.
+
+    One hash per page: memory grows with the pages walked, a few bytes each, not with
+    the items.
+    """
 
     def __init__(self) -> None:
-        self._pages: dict[tuple[str | None, ...], tuple[int, int]] = {}
-        self._order: deque[tuple[str | None, ...]] = deque()
+        self._pages: dict[int, tuple[int, int]] = {}  # hash of the ids -> (number, count)
 
     def repeats(self, page: Page[Identified], number: int) -> int | None:
-        """Return the number of a recent page that `page` repeats, or None; remember `page`.
+        """Return the number of an earlier page that `page` repeats, or None; remember `page`.
 
-        Pages repeat one another only where the item count changed between them (items
-        added in front shift a whole page on); with the same count, it is a server
-        serving the wrong page.
+        A page comes again as a whole only when enough items were added in front to
+        shift it on: a page's worth for each page between the two. Any other repeat is
+        a server serving the wrong page.
         """
-        key = tuple([item.id for item in page.data])
+        if not page.data:
+            return None
+        key = hash(tuple([item.id for item in page.data]))
         count = page.meta.total_results
         seen = self._pages.get(key)
-        if seen is not None and seen[1] == count and seen[0] != number:
-            return seen[0]
+        if seen is not None and seen[0] != number:
+            earlier, earlier_count = seen
+            if count - earlier_count < (number - earlier) * page.meta.page_size:
+                return earlier
         self._pages[key] = (number, count)
-        self._order.append(key)
-        while len(self._order) > RECENT_PAGES:
-            gone = self._order.popleft()
-            if gone not in self._order:
-                self._pages.pop(gone, None)
         return None
 
 
@@ -344,6 +346,7 @@ async def iter_items(pages: AsyncGenerator[Page[T], None]) -> AsyncGenerator[T, 
     inventory. An item without an id is always yielded.
     """
     last_page: dict[str, int] = {}  # item id -> the last page, in walk order, it was on
+    counts: dict[int, int] = {}  # page number, in walk order -> the item count it gave
     recent: deque[list[str]] = deque()
     first_count: int | None = None
     most_added = 0
@@ -354,14 +357,24 @@ async def iter_items(pages: AsyncGenerator[Page[T], None]) -> AsyncGenerator[T, 
             if first_count is None:
                 first_count = page.meta.total_results
             most_added = max(most_added, page.meta.total_results - first_count)
+            count = page.meta.total_results
+            counts[number] = count
             ids: list[str] = []
             for item in page.data:
                 item_id = item.id
                 if item_id is not None:
-                    came_before = item_id in last_page
+                    before = last_page.get(item_id)
                     last_page[item_id] = number
                     ids.append(item_id)
-                    if came_before:
+                    if before is not None:
+                        if counts.get(before) == count:
+                            # Nothing was added in front, yet the item moved on: the pages
+                            # overlap, so as many items were skipped somewhere.
+                            raise PaginationError(
+                                f"item {item_id} of page {before} came again on page {number}"
+                                f" while the count stood at {count}: the pages overlap, so"
+                                " items were skipped; walk again"
+                            )
                         logger.debug("item %s came again on a later page", item_id)
                         continue
                 yield item
@@ -369,6 +382,7 @@ async def iter_items(pages: AsyncGenerator[Page[T], None]) -> AsyncGenerator[T, 
             remembered = RECENT_PAGES + -(-most_added // max(1, page.meta.page_size))
             while len(recent) > remembered:
                 gone = number - len(recent) + 1
+                counts.pop(gone, None)
                 for item_id in recent.popleft():
                     if last_page.get(item_id) == gone:
                         del last_page[item_id]

@@ -186,13 +186,24 @@ async def test_a_page_far_larger_than_asked_is_refused_before_building_and_not_r
     assert listing.asked == [1]
 
 
-async def test_a_card_repeated_on_the_next_page_is_yielded_once() -> None:
+async def test_a_card_repeated_while_the_count_stands_still_is_an_error() -> None:
+    # Page 2 overlaps page 1 by one card and nothing was added: a card was skipped.
     listing = FakeListing(100)
     one, two = listing.page(1, 10), copy(listing.page(2, 10))
     two["data"] = [one["data"][-1], *two["data"][:-1]]
     listing.scripted = [one, two]
+    with pytest.raises(PaginationError, match="came again on page 2 while the count stood"):
+        await walk(listing, page_size=10)
+
+
+async def test_a_card_repeated_after_cards_were_added_in_front_is_yielded_once() -> None:
+    listing = FakeListing(100)
+    one, two = listing.page(1, 10), copy(listing.page(2, 10))
+    two["data"] = [one["data"][-1], *two["data"][:-1]]
+    two["meta"] = {**two["meta"], "total_results": 101, "total_pages": 11}
+    listing.scripted = [one, two]
     streamed = await walk(listing, page_size=10)
-    assert len(streamed) == len(set(streamed)) == 99
+    assert len(streamed) == len(set(streamed))
 
 
 @pytest.mark.parametrize("prefetch", [1, 4])

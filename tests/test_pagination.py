@@ -304,16 +304,40 @@ async def test_oversized_page_is_caught(session: AsyncSession, state: EmulatorSt
         await collect(session, page_size=10)
 
 
-async def test_card_repeated_across_pages_is_yielded_once(
+async def test_pages_that_overlap_while_the_count_stands_still_are_an_error(
     session: AsyncSession, state: EmulatorState
 ) -> None:
-    # The inventory shifted by one between two requests: page 2 starts with page 1's last card.
+    # Page 2 starts with page 1's last card, yet no card was added: one was skipped.
     one, two = await raw_page(session, 1, 100), await raw_page(session, 2, 100)
     two["data"] = [one["data"][-1], *two["data"][:-1]]
     await script_pages(state, one, two)
-    streamed = await collect(session, page_size=100, prefetch=1)
-    assert len(streamed) == len(set(ids(streamed)))
-    assert len(streamed) == INVENTORY - 1
+    yielded: list[SimCard] = []
+    with pytest.raises(PaginationError, match="the pages overlap"):
+        await stream_into(yielded, session.sim_cards.stream(page_size=100, prefetch=1))
+    assert len(yielded) == 100  # page 1; the error comes at page 2's first card
+
+
+async def test_a_page_repeating_one_far_back_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    pages = [await raw_page(session, n, 50) for n in range(1, 12)]
+    again = json.loads(json.dumps(pages[0]))
+    again["meta"]["page_number"] = 12
+    await script_pages(state, *pages, again)
+    with pytest.raises(PaginationError, match="page 12 repeats page 1"):
+        await collect(session, page_size=50, prefetch=1)
+
+
+async def test_a_page_repeating_an_earlier_one_after_too_few_additions_is_caught(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    # One card more cannot shift page 1 two pages on.
+    one, two = await raw_page(session, 1, 250), await raw_page(session, 2, 250)
+    three = json.loads(json.dumps(one))
+    three["meta"] |= {"page_number": 3, "total_results": 1001, "total_pages": 5}
+    await script_pages(state, one, two, three)
+    with pytest.raises(PaginationError, match="page 3 repeats page 1"):
+        await collect(session, page_size=250, prefetch=1)
 
 
 # -- an inventory that changes during the walk ----------------------------------------------
