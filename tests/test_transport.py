@@ -198,3 +198,17 @@ async def test_pacing_is_its_own_switch_and_wait_false_only_stops_the_sleeping(
         await session.sim_cards.list(page_size=10)
         await asyncio.gather(*(session.sim_cards.list(page_size=10) for _ in range(4)))
     assert served.most_in_flight == most
+
+
+async def test_a_mock_responses_header_names_are_case_insensitive() -> None:
+    events: list[RetryEvent] = []
+    answers = [json_response({"errors": []}, status=429, headers={"retry-after": "7"})]
+
+    def handler(request: Request) -> Response:
+        return answers.pop(0) if answers else listing(request)
+
+    policy = RetryPolicy(wait=False, on_retry=events.append)
+    transport = MockTransport(handler)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
+        await s.sim_cards.list()
+    assert [e.delay for e in events] == [7.0]

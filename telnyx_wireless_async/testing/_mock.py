@@ -7,6 +7,9 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import attrs
+from multidict import CIMultiDict, CIMultiDictProxy
+
 from telnyx_wireless_async._transport import Request, Response
 
 __all__ = ["Handler", "MockTransport", "json_response"]
@@ -54,7 +57,8 @@ class MockTransport:
             answer = await answer
         if not isinstance(answer, Response):
             raise TypeError(f"the handler must return a Response, got {answer!r:.80}")
-        return answer
+        # Header names are case-insensitive on the wire, as aiohttp's transport reads them.
+        return attrs.evolve(answer, headers=CIMultiDictProxy(CIMultiDict(answer.headers)))
 
     async def aclose(self) -> None:
         """Nothing to release."""
