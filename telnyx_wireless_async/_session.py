@@ -276,11 +276,15 @@ class AsyncSession:
                 return await transport.handle_request(outgoing), None
             if not await self._throttle.acquire(deadline=deadline, sleep=policy.wait):
                 held = self._throttle.remaining_pause
+                why = (
+                    f"holds requests back for another {held:.1f} s"
+                    if held > 0
+                    else "window was spent by other requests until"
+                )
                 raise RateLimitError(
-                    f"{asked}: the API's rate limit holds requests back for another"
-                    f" {held:.1f} s, past the retry policy's max_time",
+                    f"{asked}: the API's rate limit {why} past the retry policy's max_time",
                     status=429,
-                    retry_after=held,
+                    retry_after=held or None,
                 )
             rate_limit = NO_ANSWER
             try:

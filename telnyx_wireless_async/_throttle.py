@@ -61,8 +61,9 @@ class Throttle:
                 the window counts as reset, and the budget still applies.
 
         Returns:
-            True once the request may start; False, at once and without counting it,
-            when the current pause lasts to `deadline` or past it.
+            True once the request may start; False, without counting it, when the
+            current pause lasts to `deadline` or past it (at once), or when no answer
+            freed the budget before `deadline`.
         """
         while True:
             if (delay := self.remaining_pause) > 0:
@@ -87,7 +88,14 @@ class Throttle:
                 return True
             if self._changed is None or self._changed.is_set():
                 self._changed = asyncio.Event()
-            await self._changed.wait()
+            # Waiting for an answer to free the budget: no later than the deadline either.
+            left = deadline - self._clock()
+            if left <= 0:
+                return False
+            try:
+                await asyncio.wait_for(self._changed.wait(), None if math.isinf(left) else left)
+            except TimeoutError:
+                return False
 
     def release(self, rate_limit: RateLimit, *, max_pause: float = math.inf) -> None:
         """Count a request as done and learn from its answer.

@@ -14,6 +14,7 @@ from telnyx_wireless_async import (
     APIConnectionError,
     AsyncSession,
     InternalServerError,
+    RateLimitError,
     RetryEvent,
     RetryPolicy,
 )
@@ -212,3 +213,27 @@ async def test_a_mock_responses_header_names_are_case_insensitive() -> None:
     async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
         await s.sim_cards.list()
     assert [e.delay for e in events] == [7.0]
+
+
+async def test_a_call_waiting_for_the_rate_limit_budget_stops_at_max_time() -> None:
+    # A window of one request in flight at a time, and an answer that does not come: the
+    # call queued behind it for the budget gives up at max_time instead of waiting on.
+    release = asyncio.Event()
+
+    async def handler(request: Request) -> Response:
+        await release.wait()
+        window = {"x-ratelimit-limit": "1", "x-ratelimit-remaining": "1"}
+        return json_response(page(1, 10, 5), headers=window)
+
+    policy = RetryPolicy(max_time=0.2, max_attempts=1)
+    transport = MockTransport(handler)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
+        release.set()
+        await s.sim_cards.list(page_size=10)  # learns the window: one request at a time
+        release.clear()
+        first = asyncio.ensure_future(s.sim_cards.list(page_size=10))
+        await asyncio.sleep(0)  # `first` takes the budget
+        with pytest.raises(RateLimitError, match="spent by other requests until past"):
+            await s.sim_cards.list(page_size=10)
+        release.set()
+        assert len((await first).data) == 5
