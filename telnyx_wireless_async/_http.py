@@ -41,11 +41,12 @@ __all__ = [
     "decipher_response",
     "encode_json",
     "error_from_response",
+    "key_forms",
     "package_version",
     "parse_rate_limit",
     "schema_error",
+    "strike_key",
     "strike_key_from_errors",
-    "strike_out",
 ]
 
 json_loads: Callable[[bytes], Any] = json.loads
@@ -244,9 +245,9 @@ def error_from_response(
     `request` (``"GET /sim_cards (page 3)"``, say) starts the message when given. The
     error's ``retry_after`` is the `RateLimit.retry_delay` of `rate_limit`, or of the
     headers read now when it is not given. `secret` (the API key) is struck out of
-    everything the server sent: the body, the request id, and so the message.
+    what the server sent beyond the body, struck already (`strike_key`): the decoded
+    errors and the request id, and so the message.
     """
-    body = strike_out(body, secret)
     if rate_limit is None:
         rate_limit = parse_rate_limit(status, headers, now=time.time())
     errors = _parse_error_list(body, secret)
@@ -287,9 +288,27 @@ def strike_key_from_errors(payload: object, key: str) -> None:
                     error[name] = value.replace(key, "<redacted>")
 
 
-def strike_out(body: bytes, secret: str) -> bytes:
-    """Return `body` with `secret` struck out, for an error: a server may echo the key."""
-    return body.replace(secret.encode(), b"<redacted>") if secret else body
+def key_forms(key: str) -> tuple[bytes, ...]:
+    """Return the byte strings in which a body may echo `key`: as it is, and JSON-escaped."""
+    escaped = json.dumps(key)[1:-1]
+    return tuple(
+        dict.fromkeys([key.encode(), escaped.encode(), escaped.replace("/", "\\/").encode()])
+    )
+
+
+def strike_key(body: bytes, forms: tuple[bytes, ...]) -> bytes:
+    """Strike the key out of a body before anything reads it: data, error or message.
+
+    A server, a proxy or an echo service may send the Authorization header back; out of
+    the body, it cannot reach an error's message, a model error's quoted value (cut to
+    a few dozen characters, which would defeat striking later) or a ledger file. The
+    functions below take bodies struck this way, and strike `secret` only out of what
+    decoding may still reveal (other escapes of it, a header).
+    """
+    for form in forms:
+        if form in body:
+            body = body.replace(form, b"<redacted>")
+    return body
 
 
 def decipher_response(
@@ -306,10 +325,10 @@ def decipher_response(
     Args:
         status: The HTTP status code.
         headers: The response headers (case-insensitive mapping).
-        body: The raw body.
+        body: The raw body, the key struck out of it (`strike_key`).
         request: What was asked (``"GET /sim_cards (page 3)"``, say), to start an
             error's message.
-        secret: Struck out of an error's body and message (the API key).
+        secret: Struck out of what decoding reveals for an error (the API key).
         rate_limit: The headers' `RateLimit`, when the caller has read it already.
 
     Returns:
@@ -330,7 +349,6 @@ def decipher_response(
     except RecursionError:  # the standard parser recurses once per nesting level
         reason = "it is nested too deeply"
     # Raised out here: the parser's exception, as __context__, would carry the body.
-    body = strike_out(body, secret)
     snippet = body[:80].decode("utf-8", "replace")
     if secret:
         reason = reason.replace(secret, "<redacted>")
@@ -344,10 +362,10 @@ def decipher_response(
 def schema_error(
     status: int, body: bytes, error: ModelError, *, request: str = "", secret: str = ""
 ) -> APIResponseValidationError:
-    """Return the error for a 2xx body whose JSON does not fit the models."""
+    """Return the error for a 2xx body (the key struck out) whose JSON does not fit the models."""
     reason = str(error).replace(secret, "<redacted>") if secret else str(error)
     return APIResponseValidationError(
         _about(request, f"HTTP {status} body does not match the API's schema: {reason}"),
         status=status,
-        body=strike_out(body, secret),
+        body=body,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,8 +17,10 @@ from telnyx_wireless_async._http import (
     build_headers,
     decipher_response,
     encode_json,
+    key_forms,
     parse_rate_limit,
     schema_error,
+    strike_key,
     strike_key_from_errors,
 )
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_retries
@@ -318,27 +319,6 @@ class AsyncSession:
             raise mismatch
 
         return await call_with_retries(policy, send, outcome=outcome)
-
-
-def key_forms(key: str) -> tuple[bytes, ...]:
-    """Return the byte strings in which a body may echo `key`: as it is, and JSON-escaped."""
-    escaped = json.dumps(key)[1:-1]
-    return tuple(
-        dict.fromkeys([key.encode(), escaped.encode(), escaped.replace("/", "\\/").encode()])
-    )
-
-
-def strike_key(body: bytes, forms: tuple[bytes, ...]) -> bytes:
-    """Strike the key out of a body before anything reads it: data, error or message.
-
-    A server, a proxy or an echo service may send the Authorization header back; out of
-    the body, it cannot reach an error's message, a model error's quoted value (cut to
-    a few dozen characters, which would defeat striking later) or a ledger file.
-    """
-    for form in forms:
-        if form in body:
-            body = body.replace(form, b"<redacted>")
-    return body
 
 
 def check_base_url(url: object) -> None:
