@@ -160,7 +160,7 @@ class SimCards(Resource):
             refuse_oversized_page(payload, number, page_size, noun="cards")
             return await structure_page_in_steps(payload)
 
-        page = {"page[number]": str(number), "page[size]": str(page_size)}
+        page = page_params(number, page_size)
         return await self._get(LIST_PATH, parse=parse, params=params | page, label=f"page {number}")
 
     def pages(
