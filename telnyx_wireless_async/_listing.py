@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
-from telnyx_wireless_async._pagination import iter_items, iter_pages
-from telnyx_wireless_async.models import SimCard, SimCardPage
+from telnyx_wireless_async._pagination import Identified, iter_items, iter_pages
+from telnyx_wireless_async.models import Page
 
 __all__ = ["Listing"]
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Identified)
 
-FetchPage = Callable[[int, int], Awaitable[SimCardPage]]
+FetchPage = Callable[[int, int], Awaitable[Page[T]]]
 """Fetches page number N (1-based) of size S: ``fetch(number, size)``."""
 
 
@@ -43,18 +43,21 @@ class Listing(Generic[T]):
         walk_page_size: Items per page when iterated: the given page size, else the
             largest the API takes, which costs the fewest requests.
         prefetch: The most page requests in flight while iterating.
+        noun: What the items are called in error messages (``"cards"``).
     """
 
     def __init__(
         self,
-        fetch: FetchPage,
+        fetch: FetchPage[T],
         *,
         page_number: int,
         page_size: int,
         walk_page_size: int,
         prefetch: int,
+        noun: str,
     ) -> None:
         self._fetch = fetch
+        self.noun = noun
         self.page_number = page_number
         self.page_size = page_size
         self.walk_page_size = walk_page_size
@@ -66,12 +69,12 @@ class Listing(Generic[T]):
             f" prefetch={self.prefetch}>"
         )
 
-    def __await__(self) -> Generator[Any, None, SimCardPage]:
+    def __await__(self) -> Generator[Any, None, Page[T]]:
         """Fetch the one page `page_number`, of `page_size` items."""
         return self._fetch(self.page_number, self.page_size).__await__()
 
-    def pages(self) -> AsyncGenerator[SimCardPage, None]:
-        """Walk every page from `page_number` on, in order, fetching ahead concurrently.
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Walk every page from page 1, in order, fetching ahead concurrently.
 
         Close the generator (or use `contextlib.aclosing`) to stop early; the requests
         in flight are cancelled. Pages are as the API answered them: while items are
@@ -90,11 +93,11 @@ class Listing(Generic[T]):
             )
         size = self.walk_page_size
 
-        async def fetch(number: int) -> SimCardPage:
+        async def fetch(number: int) -> Page[T]:
             return await self._fetch(number, size)
 
-        return iter_pages(fetch, page_size=size, prefetch=self.prefetch, noun="cards")
+        return iter_pages(fetch, page_size=size, prefetch=self.prefetch, noun=self.noun)
 
-    def __aiter__(self) -> AsyncGenerator[SimCard, None]:
-        """Yield every item from page `page_number` on, in order, each once."""
+    def __aiter__(self) -> AsyncGenerator[T, None]:
+        """Yield every item from page 1 on, in order, each once; raises as `pages` does."""
         return iter_items(self.pages())

@@ -151,6 +151,7 @@ class SimCards(Resource):
             page_size=one_page,
             walk_page_size=page_size if page_size is not None else MAX_PAGE_SIZE,
             prefetch=prefetch,
+            noun="cards",
         )
 
     async def _get_page(self, params: dict[str, str], number: int, page_size: int) -> SimCardPage:
