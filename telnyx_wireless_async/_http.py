@@ -332,7 +332,7 @@ def decipher_response(
         rate_limit: The headers' `RateLimit`, when the caller has read it already.
 
     Returns:
-        The decoded JSON of a 2xx body.
+        The decoded JSON of a 2xx body, `secret` struck out of its ``errors``.
 
     Raises:
         APIStatusError: A non-2xx status, as its subclass for that status.
@@ -343,11 +343,15 @@ def decipher_response(
             status, headers, body, request=request, rate_limit=rate_limit, secret=secret
         )
     try:
-        return json_loads(body)
+        payload = json_loads(body)
     except ValueError as exc:
         reason = str(exc)
     except RecursionError:  # the standard parser recurses once per nesting level
         reason = "it is nested too deeply"
+    else:
+        if secret:
+            strike_key_from_errors(payload, secret)  # a 2xx register answer's errors
+        return payload
     # Raised out here: the parser's exception, as __context__, would carry the body.
     snippet = body[:80].decode("utf-8", "replace")
     if secret:

@@ -21,7 +21,6 @@ from telnyx_wireless_async._http import (
     parse_rate_limit,
     schema_error,
     strike_key,
-    strike_key_from_errors,
 )
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_retries
 from telnyx_wireless_async._serde import ModelError
@@ -310,7 +309,6 @@ class AsyncSession:
                     secret=secret,
                     rate_limit=rate_limit,
                 )
-                strike_key_from_errors(payload, secret)
                 try:
                     return await parse(payload)
                 except ModelError as error:
