@@ -103,7 +103,8 @@ class RetryPolicy:
             a longer one is cut to this.
         wait: False makes every wait zero, between retries and in the session's
             rate-limit pauses, while attempts are still counted and requests still
-            paced: the switch for tests that must not sleep. Pacing itself is
+            paced: the switch for tests that must not sleep. The waits not slept still
+            count against ``max_time``, so the call gives up where it would have. Pacing itself is
             ``AsyncSession(pace_requests=...)``.
         on_retry: Called with a `RetryEvent` before each wait, e.g. for metrics. An
             exception it raises ends the call with that exception.
@@ -195,13 +196,15 @@ class _Retrying:
         self.deadline = clock() + policy.max_time
         self.attempt = 0
         self.delay = 0.0
+        # With wait=False the delays are not slept but still count against max_time, as
+        # if they had been: the policy gives up where it would in production.
+        self.skipped = 0.0
 
     def gives_up(self, error: Exception) -> bool:
         if not isinstance(error, TelnyxError) or not is_retryable(error):
             return True
         self.delay = self.policy.delay(self.attempt, error)
-        waited = self.delay if self.policy.wait else 0.0
-        if self.clock() + waited >= self.deadline:
+        if self.clock() + self.skipped + self.delay >= self.deadline:
             logger.info(
                 "giving up after %s (attempt %d): a retry would start past max_time (%s s)",
                 error,
@@ -219,6 +222,8 @@ class _Retrying:
             logger.info("retrying after %s (attempt %d) in %.2f s", error, self.attempt, self.delay)
             if policy.on_retry is not None:
                 policy.on_retry(RetryEvent(attempt=self.attempt, delay=self.delay, error=error))
+            if not policy.wait:
+                self.skipped += self.delay
             error = yield self.delay if policy.wait else 0.0
 
 

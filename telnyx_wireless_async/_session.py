@@ -26,6 +26,7 @@ from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy, call_with_re
 from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async._throttle import Throttle
 from telnyx_wireless_async._transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
     AiohttpTransport,
     AsyncTransport,
     Request,
@@ -44,10 +45,6 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MAX_RESPONSE_SIZE", "AsyncSession", "che
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
-
-# A 250-card page is about 200 KB of JSON; a body a hundred times larger than the
-# largest the API sends is a fault, or an attack (a small gzip body that inflates to GBs).
-DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 
 
 class _State(enum.Enum):
@@ -333,7 +330,8 @@ def check_base_url(url: object) -> None:
         raise ValueError(
             "base_url must not carry credentials (it holds '@'); the API key authenticates"
         )
-    if any(c <= " " or c == "\x7f" for c in url):
+    # isprintable() is False for C0/C1 controls, DEL and Unicode line and paragraph separators.
+    if " " in url or not url.isprintable():
         raise ValueError(f"base_url holds a control character or a space: {url!r}")
     parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:

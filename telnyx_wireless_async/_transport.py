@@ -32,13 +32,19 @@ if TYPE_CHECKING:
     import aiohttp
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_SIZE",
     "AiohttpTransport",
     "AsyncTransport",
     "Request",
     "Response",
     "check_http_session",
     "describe",
+    "response_too_large",
 ]
+
+# A 250-card page is about 200 KB of JSON; a body a hundred times larger than the
+# largest the API sends is a fault, or an attack (a small gzip body that inflates to GBs).
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 
 
 @frozen(kw_only=True)
@@ -213,9 +219,13 @@ class AiohttpTransport:
         return b"".join(chunks)
 
     def _too_large(self, status: int, asked: str, size: str) -> ResponseTooLargeError:
-        return ResponseTooLargeError(
-            f"{asked}: HTTP {status} body {size} decoded, over max_response_size"
-            f" ({self._max_response_size:,} bytes)",
-            status=status,
-            body=b"",
-        )
+        return response_too_large(status, asked, size, self._max_response_size)
+
+
+def response_too_large(status: int, asked: str, size: str, limit: int) -> ResponseTooLargeError:
+    """Build the error for a body over ``max_response_size``; `size` says what was seen."""
+    return ResponseTooLargeError(
+        f"{asked}: HTTP {status} body {size} decoded, over max_response_size ({limit:,} bytes)",
+        status=status,
+        body=b"",
+    )

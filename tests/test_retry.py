@@ -154,7 +154,7 @@ async def test_max_time_bounds_the_retrying(base_url: str, state: EmulatorState)
     # Each attempt takes 0.2 s; after 0.3 s no new attempt may start.
     state.latency = 0.2
     state.add_fault(Fault(status=503, times=10))
-    policy = RetryPolicy(wait=False, max_attempts=10, max_time=0.3)
+    policy = RetryPolicy(wait=False, max_attempts=10, max_time=0.3, initial_delay=0.001)
     async with AsyncSession(API_KEY, base_url=base_url, retry=policy) as session:
         with pytest.raises(InternalServerError):
             await session.sim_cards.list()

@@ -56,11 +56,25 @@ def test_api_key_and_base_url_come_from_the_environment(clean_env: pytest.Monkey
     assert session.base_url == "http://127.0.0.1:9/v2"
 
 
+def test_a_non_ascii_host_is_a_base_url(clean_env: pytest.MonkeyPatch) -> None:
+    assert AsyncSession("k", base_url="https://bücher.example/v2").base_url.startswith("https://b")
+
+
 def test_default_base_url(clean_env: pytest.MonkeyPatch) -> None:
     assert AsyncSession("k").base_url == "https://api.telnyx.com/v2"
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com", "not a url", "http://"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.com",
+        "not a url",
+        "http://",
+        "http://127.0.0.1/v2\x85",  # NEL, a C1 control
+        "http://127.0.0.1/\u2028v2",  # line separator
+        "http://127.0.0.1/v2\t",
+    ],
+)
 def test_bad_base_url_is_refused(url: str) -> None:
     with pytest.raises(ValueError, match="base_url"):
         AsyncSession("k", base_url=url)

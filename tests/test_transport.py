@@ -12,9 +12,11 @@ import pytest
 
 from telnyx_wireless_async import (
     APIConnectionError,
+    APITimeoutError,
     AsyncSession,
     InternalServerError,
     RateLimitError,
+    ResponseTooLargeError,
     RetryEvent,
     RetryPolicy,
 )
@@ -237,3 +239,48 @@ async def test_a_call_waiting_for_the_rate_limit_budget_stops_at_max_time() -> N
             await s.sim_cards.list(page_size=10)
         release.set()
         assert len((await first).data) == 5
+
+
+async def test_a_mock_handler_slower_than_the_timeout_times_out_as_in_production() -> None:
+    async def slow(request: Request) -> Response:
+        await asyncio.sleep(30)
+        return listing(request)
+
+    no_retry = RetryPolicy(max_attempts=1)
+    transport = MockTransport(slow)
+    async with AsyncSession(
+        API_KEY, base_url=BASE, transport=transport, timeout=0.01, retry=no_retry
+    ) as session:
+        with pytest.raises(APITimeoutError, match=r"timed out after 0\.01 s"):
+            await session.sim_cards.list(page_size=5)
+
+
+async def test_a_mock_body_over_max_response_size_is_refused_as_in_production() -> None:
+    transport = MockTransport(listing, max_response_size=1024)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport) as session:
+        with pytest.raises(ResponseTooLargeError, match=r"over max_response_size \(1,024 bytes\)"):
+            await session.sim_cards.list(page_size=45)
+        page = await session.sim_cards.list(page_size=1)  # a small body still passes
+    assert len(page.data) == 1
+
+
+def test_a_mock_transport_refuses_a_bad_size_limit() -> None:
+    with pytest.raises(ValueError, match="max_response_size must be at least 1, got 0"):
+        MockTransport(listing, max_response_size=0)
+
+
+async def test_waits_not_slept_still_count_against_max_time() -> None:
+    # Retry-After 25 s under max_time 60 s: a third wait would end at 75 s, past the
+    # deadline, in production; wait=False must give up at the same point, not retry on.
+    served: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        served.append(request)
+        return json_response({"errors": []}, status=429, headers={"Retry-After": "25"})
+
+    policy = RetryPolicy(max_attempts=10, max_time=60, max_server_delay=60, wait=False)
+    transport = MockTransport(handler)
+    async with AsyncSession(API_KEY, base_url=BASE, transport=transport, retry=policy) as s:
+        with pytest.raises(RateLimitError):
+            await s.sim_cards.list(page_size=5)
+    assert len(served) == 3

@@ -147,7 +147,8 @@ def load_ledger(path: str) -> dict[str, LedgerEntry]:
         UsageError: The file cannot be read, or a line is not a ledger entry.
     """
     try:
-        with open(path, encoding="utf-8") as file:
+        # utf-8-sig: a ledger an editor saved with a byte order mark reads as it was written.
+        with open(path, encoding="utf-8-sig") as file:
             text = file.read()
     except FileNotFoundError:
         return {}
@@ -363,7 +364,10 @@ class LedgerFile:
         The new file has a name of its own until it replaces the ledger, so no other writer
         can share it, and is locked before it does, so the ledger is never left unlocked.
         """
-        directory, name = os.path.split(os.path.abspath(self.path))
+        # The file the path resolves to is replaced, so a ledger named through a symlink
+        # stays a symlink, and runs on the link and on its target still share one lock.
+        target = os.path.realpath(self.path)
+        directory, name = os.path.split(target)
         descriptor, temporary = tempfile.mkstemp(prefix=f"{name}.", suffix=".tmp", dir=directory)
         new = os.fdopen(descriptor, "r+b")
         try:
@@ -377,7 +381,7 @@ class LedgerFile:
             if _lock is None:  # Windows cannot replace a file that is open
                 new.close()
                 self._file.close()
-            os.replace(temporary, self.path)
+            os.replace(temporary, target)
         except BaseException:
             new.close()
             with contextlib.suppress(OSError):
