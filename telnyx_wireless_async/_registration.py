@@ -76,6 +76,9 @@ UNSETTLED_BY_RESPONSE = (
 )
 
 
+_PAGINATION_KEYS = frozenset({"page_number", "page_size", "total_pages", "total_results"})
+"""Keys of a listing's ``meta``; the answer to a registration has no ``meta`` at all."""
+
 def _code_index(error: ErrorDetail, count: int) -> int | None:
     """Return the index into the codes sent that the error's ``source.pointer`` names."""
     pointer = error.source.pointer if error.source is not None else None
@@ -102,7 +105,8 @@ def account_for_codes(codes: Sequence[str], payload: Any) -> RegistrationResult:
     """
     if not isinstance(payload, dict):
         raise ModelError(f"$: expected an object, got {type(payload).__name__}")
-    if isinstance(payload.get("meta"), dict) and "page_number" in payload["meta"]:
+    meta = payload.get("meta")
+    if isinstance(meta, dict) and not _PAGINATION_KEYS.isdisjoint(meta):
         # A page of the listing (a redirect or a proxy's doing) would otherwise pass
         # for registered cards.
         raise ModelError("$.meta: a page of a listing, not the answer to a registration")

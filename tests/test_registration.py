@@ -170,3 +170,15 @@ async def test_each_chunk_has_its_own_outcome(chunk_size: int) -> None:
     assert isinstance(result, RegistrationResult)
     assert result.already_registered_on_retry == tuple(CODES[:chunk_size])
     assert result.failed_codes == tuple(CODES[chunk_size:])
+
+
+@pytest.mark.parametrize("meta_key", ["page_number", "page_size", "total_pages", "total_results"])
+async def test_an_answer_carrying_a_listing_meta_registers_nothing(meta_key: str) -> None:
+    def listing_page(codes: list[str]) -> Response:
+        cards = [{"id": f"card-{n}", "record_type": "sim_card"} for n in range(len(codes))]
+        return json_response({"data": cards, "meta": {meta_key: 1}}, status=202)
+
+    result, _, _ = await register([], CODES, then=listing_page)
+    assert isinstance(result, RegistrationResult)
+    assert result.registered_codes == ()
+    assert result.unknown_codes == tuple(CODES)
