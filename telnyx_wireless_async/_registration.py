@@ -79,6 +79,7 @@ UNSETTLED_BY_RESPONSE = (
 _PAGINATION_KEYS = frozenset({"page_number", "page_size", "total_pages", "total_results"})
 """Keys of a listing's ``meta``; the answer to a registration has no ``meta`` at all."""
 
+
 def _code_index(error: ErrorDetail, count: int) -> int | None:
     """Return the index into the codes sent that the error's ``source.pointer`` names."""
     pointer = error.source.pointer if error.source is not None else None
