@@ -106,12 +106,12 @@ SIM_CARD_GROUP_FILTERS: Mapping[str, Param] = {
 """How each of `SimCardGroupFilters` goes on the wire."""
 
 
-def _is_uuid(text: str) -> bool:
+def _as_uuid(text: str) -> UUID | None:
+    """Return `text` as a UUID if it is one in any of the forms `uuid.UUID` reads."""
     try:
-        uuid.UUID(text)
+        return uuid.UUID(text)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 class SimCardGroups(Resource):
@@ -282,8 +282,8 @@ class SimCardGroups(Resource):
         if isinstance(id_or_name, UUID):
             return await self.get(id_or_name)
         name = check_name("id_or_name", id_or_name)
-        if _is_uuid(name):
-            return await self.get(name)
+        if (group_id := _as_uuid(name)) is not None:
+            return await self.get(group_id)
         matches = [group async for group in self.list(name=name) if group.name == name]
         if len(matches) == 1:
             return matches[0]
