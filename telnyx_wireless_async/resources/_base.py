@@ -79,6 +79,16 @@ def _data_parser(cast_to: Any) -> Parse[Any]:
     return parse
 
 
+_page_structurers: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _page_structurer(item: Any) -> Callable[[Any], Any]:
+    """Return the function that builds a ``Page[item]``; one per item type."""
+    if (known := _page_structurers.get(item)) is None:
+        known = _page_structurers[item] = structurer(Page[item])
+    return known
+
+
 class Resource:
     """Base of the resources reached as session attributes (``session.sim_cards``)."""
 
@@ -197,7 +207,7 @@ class Resource:
         one_page = page_size if page_size is not None else DEFAULT_PAGE_SIZE
         page_params(page_number, one_page)
         check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
-        structure = structurer(Page[cast_to])  # type: ignore[valid-type]
+        structure = _page_structurer(cast_to)
         query = dict(params)
 
         async def fetch(number: int, size: int) -> Page[ItemT]:
