@@ -23,7 +23,16 @@ from typing import Any, Generic, TypeVar
 from telnyx_wireless_async._pagination import Identified, iter_items, iter_pages
 from telnyx_wireless_async.models import Page
 
-__all__ = ["Listing"]
+__all__ = ["DEFAULT_PAGE_SIZE", "DEFAULT_PREFETCH", "MAX_PREFETCH", "Listing"]
+
+DEFAULT_PAGE_SIZE = 20
+"""Items per page when a listing is awaited: the API's own default."""
+# Eight requests in flight hide round-trip latency well (each page is one round trip)
+# without crowding a rate limit; past a few dozen, more only adds server load.
+DEFAULT_PREFETCH = 8
+"""Page requests in flight while a listing is iterated, unless told otherwise."""
+MAX_PREFETCH = 64
+"""The most page requests a listing may keep in flight."""
 
 T = TypeVar("T", bound=Identified)
 

@@ -11,7 +11,7 @@ The checks of each kind of JSON value (amounts, timestamps, enums, text, flags) 
 And back (`unstructure`, for request bodies and the command line's JSON and CSV):
 amounts as strings, timestamps in UTC with ``Z`` as the API writes them, enums as their
 values, tuples as lists, and a field the API leaves out when it has no value (a card's
-``sim_card_group``) left out.
+``sim_card_group``, a group's ``sim_card_count`` and ``iccids``) left out.
 """
 
 from __future__ import annotations
@@ -238,6 +238,8 @@ def _make_object_hook(cl: Any, converter: cattrs.Converter) -> Any:
 # value; every other None is written as null. (Subclasses included.)
 _LEFT_OUT_WHEN_NONE: dict[type, tuple[str, ...]] = {
     SimCard: ("sim_card_group",),  # sent only with include_sim_card_group
+    # sim_card_count only by the group list, iccids only with include_iccids.
+    SimCardGroup: ("sim_card_count", "iccids"),
 }
 
 

@@ -35,6 +35,8 @@ from telnyx_wireless_async._transport import (
 )
 from telnyx_wireless_async._validation import check_bool, check_int_range, check_seconds
 from telnyx_wireless_async.errors import RateLimitError
+from telnyx_wireless_async.resources.sim_card_group_actions import SimCardGroupActions
+from telnyx_wireless_async.resources.sim_card_groups import SimCardGroups
 from telnyx_wireless_async.resources.sim_cards import SimCards
 
 if TYPE_CHECKING:
@@ -146,6 +148,10 @@ class AsyncSession:
         self._decoding = asyncio.Lock()
         self.sim_cards = SimCards(self)
         """SIM card operations: list and register."""
+        self.sim_card_groups = SimCardGroups(self)
+        """SIM card groups: create, get, update, delete, list, and resolve an id or name."""
+        self.sim_card_group_actions = SimCardGroupActions(self)
+        """SIM card group actions: get and list."""
 
     def __repr__(self) -> str:
         return (

@@ -30,6 +30,18 @@ def test_every_error_and_model_is_exported() -> None:
             assert getattr(telnyx_wireless_async, name) is getattr(module, name)
 
 
+def test_the_group_models_and_resources_are_exported() -> None:
+    from telnyx_wireless_async.resources.sim_card_group_actions import SimCardGroupActions
+    from telnyx_wireless_async.resources.sim_card_groups import SimCardGroups
+
+    for name in ("SimCardGroup", "SimCardGroupAction", "SimCardGroupActionStatus"):
+        assert name in telnyx_wireless_async.__all__
+    assert "SimCardGroupActionType" in models.__all__
+    session = telnyx_wireless_async.AsyncSession("key", base_url="http://127.0.0.1:9/v2")
+    assert isinstance(session.sim_card_groups, SimCardGroups)
+    assert isinstance(session.sim_card_group_actions, SimCardGroupActions)
+
+
 def test_public_names_have_docstrings() -> None:
     for name in telnyx_wireless_async.__all__:
         obj = getattr(telnyx_wireless_async, name)

@@ -12,6 +12,7 @@ job (``_serde``). Import them from here; the modules behind are::
     pages            Page[T], PageMeta: one page of any list operation
     sim_cards        SimCard, its status and type, the list options; SimCardPage
     sim_card_groups  SimCardGroup
+    sim_card_group_actions  SimCardGroupAction, its type and status
     registration     RegistrationResult and its parts; RegistrationStatus
     api_errors       ErrorDetail, ErrorSource: the ``errors[]`` of an error response
 """
@@ -24,6 +25,11 @@ from telnyx_wireless_async.models.registration import (
     RegistrationResult,
     RegistrationStatus,
     UnsettledCode,
+)
+from telnyx_wireless_async.models.sim_card_group_actions import (
+    SimCardGroupAction,
+    SimCardGroupActionStatus,
+    SimCardGroupActionType,
 )
 from telnyx_wireless_async.models.sim_card_groups import SimCardGroup
 from telnyx_wireless_async.models.sim_cards import (
@@ -50,6 +56,9 @@ __all__ = [
     "RegistrationStatus",
     "SimCard",
     "SimCardGroup",
+    "SimCardGroupAction",
+    "SimCardGroupActionStatus",
+    "SimCardGroupActionType",
     "SimCardPage",
     "SimCardStatus",
     "SimCardStatusFilter",

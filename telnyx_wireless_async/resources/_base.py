@@ -16,8 +16,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 from uuid import UUID
 
+from telnyx_wireless_async._listing import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_PREFETCH,
+    MAX_PREFETCH,
+    Listing,
+)
+from telnyx_wireless_async._pagination import Identified, refuse_oversized_page
+from telnyx_wireless_async._query import page_params
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy
 from telnyx_wireless_async._serde import ModelError, structurer, unstructure
+from telnyx_wireless_async._validation import MAX_PAGE_SIZE, check_int_range
+from telnyx_wireless_async.models import Page
 
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
@@ -25,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Resource", "path_id"]
 
 T = TypeVar("T")
+ItemT = TypeVar("ItemT", bound=Identified)
 
 Parse = Callable[[Any], Awaitable[T]]
 """Builds a result from a whole decoded body; raises `ModelError` when it does not fit."""
@@ -66,6 +77,16 @@ def _data_parser(cast_to: Any) -> Parse[Any]:
 
     _parsers[cast_to] = parse
     return parse
+
+
+_page_structurers: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _page_structurer(item: Any) -> Callable[[Any], Any]:
+    """Return the function that builds a ``Page[item]``; one per item type."""
+    if (known := _page_structurers.get(item)) is None:
+        known = _page_structurers[item] = structurer(Page[item])
+    return known
 
 
 class Resource:
@@ -160,3 +181,48 @@ class Resource:
     ) -> T:
         """DELETE `path`."""
         return await self._send("DELETE", path, cast_to=cast_to, params=params, label=label)
+
+    def _list(
+        self,
+        path: str,
+        *,
+        cast_to: type[ItemT],
+        params: Mapping[str, str],
+        page_number: int = 1,
+        page_size: int | None = None,
+        prefetch: int = DEFAULT_PREFETCH,
+        noun: str,
+    ) -> Listing[ItemT]:
+        """Return the `Listing` of list endpoint `path`, whose items are `cast_to`.
+
+        The page options are checked here, before anything is sent; `params` are the
+        listing's filters, checked and in wire form (`_query.filter_params`). Awaited,
+        the listing fetches page `page_number` of `page_size` items (20 when None, the
+        API's default); iterated, pages of `page_size` (250 when None, the fewest
+        requests), with up to `prefetch` in flight.
+
+        Raises:
+            TypeError, ValueError: A bad page option.
+        """
+        one_page = page_size if page_size is not None else DEFAULT_PAGE_SIZE
+        page_params(page_number, one_page)
+        check_int_range("prefetch", prefetch, low=1, high=MAX_PREFETCH)
+        structure = _page_structurer(cast_to)
+        query = dict(params)
+
+        async def fetch(number: int, size: int) -> Page[ItemT]:
+            async def parse(payload: Any) -> Page[ItemT]:
+                refuse_oversized_page(payload, number, size, noun=noun)
+                return structure(payload)  # type: ignore[no-any-return]
+
+            page = page_params(number, size)
+            return await self._get(path, parse=parse, params=query | page, label=f"page {number}")
+
+        return Listing(
+            fetch,
+            page_number=page_number,
+            page_size=one_page,
+            walk_page_size=page_size if page_size is not None else MAX_PAGE_SIZE,
+            prefetch=prefetch,
+            noun=noun,
+        )

@@ -6,12 +6,17 @@ from decimal import Decimal
 
 from telnyx_wireless_async import (
     AsyncSession,
+    DataAmount,
+    DataUnit,
     Page,
     RateLimitError,
     RegistrationResult,
     RetryEvent,
     RetryPolicy,
     SimCard,
+    SimCardGroup,
+    SimCardGroupAction,
+    SimCardGroupActionStatus,
     SimCardPage,
     SimCardStatusFilter,
     SortOrder,
@@ -50,3 +55,26 @@ async def usage() -> None:
             print(wait)
         else:
             print(len(result.registered_codes), len(result.failed), len(result.unknown))
+
+
+async def groups() -> None:
+    async with AsyncSession("key") as telnyx:
+        created: SimCardGroup = await telnyx.sim_card_groups.create(
+            "Fleet", data_limit=DataAmount(amount=Decimal("2048"), unit=DataUnit.MB)
+        )
+        assert created.id is not None
+        renamed: SimCardGroup = await telnyx.sim_card_groups.update(created.id, name="Fleet 2")
+        with_iccids = await telnyx.sim_card_groups.get(created.id, include_iccids=True)
+        iccids: tuple[str, ...] | None = with_iccids.iccids
+        page: Page[SimCardGroup] = await telnyx.sim_card_groups.list(name="Fleet", page_size=50)
+        async for group in telnyx.sim_card_groups.list():
+            count: int | None = group.sim_card_count
+            print(count)
+        found: SimCardGroup = await telnyx.sim_card_groups.resolve("Fleet 2")
+        action: SimCardGroupAction = await telnyx.sim_card_group_actions.get("action-id")
+        async for each in telnyx.sim_card_group_actions.list(
+            sim_card_group_id=found.id or "", status=SimCardGroupActionStatus.FAILED
+        ):
+            print(each.type, each.status)
+        await telnyx.sim_card_groups.delete(renamed.id or "")
+        print(iccids, page.meta, action.settings)
