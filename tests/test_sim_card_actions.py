@@ -163,7 +163,8 @@ async def test_get_builds_an_action_and_keeps_an_unknown_type_as_a_string() -> N
     assert action.status.value is SimCardActionStatusValue.FAILED
     assert action.status.reason == "The data limit was exceeded."
     assert action.finished
-    assert action.created_at is not None and action.created_at.tzinfo is not None
+    assert action.created_at is not None
+    assert action.created_at.tzinfo is not None
     assert newer.action_type == "enable_voice"
     assert not newer.finished
 
@@ -247,7 +248,8 @@ async def test_wait_polls_until_the_action_is_finished(clock: FakeClock) -> None
             started, poll_interval=2.0, max_poll_interval=3.0, clock=clock, sleep=sleep
         )
     assert done.id == started.id
-    assert done.status is not None and done.status.value is SimCardActionStatusValue.COMPLETED
+    assert done.status is not None
+    assert done.status.value is SimCardActionStatusValue.COMPLETED
     assert len(sleep.pauses) == 4  # one before each of the four polls
     # Jittered between half and all of the backoff step, which grows and is capped.
     steps = [2.0, 2.0, 3.0, 3.0]

@@ -288,7 +288,8 @@ async def test_delete_returns_the_card_and_sends_report_lost_only_when_true() ->
         await telnyx.sim_cards.delete(CARD, report_lost=True)
         with pytest.raises(TypeError, match="report_lost"):
             await telnyx.sim_cards.delete(CARD, report_lost="true")  # type: ignore[arg-type]
-    assert card.status is not None and card.status.value == "disabling"
+    assert card.status is not None
+    assert card.status.value == "disabling"
     assert [(r.method, dict(r.params)) for r in handler.requests] == [
         ("DELETE", {}),
         ("DELETE", {"report_lost": "true"}),
