@@ -5,13 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from telnyx_wireless_async import (
+    ActionTimeoutError,
     AsyncSession,
+    CodeValidationResult,
     Page,
     RateLimitError,
     RegistrationResult,
     RetryEvent,
     RetryPolicy,
     SimCard,
+    SimCardAction,
+    SimCardDetails,
     SimCardPage,
     SimCardStatusFilter,
     SortOrder,
@@ -50,3 +54,25 @@ async def usage() -> None:
             print(wait)
         else:
             print(len(result.registered_codes), len(result.failed), len(result.unknown))
+
+
+async def lifecycle(card_id: str, codes: list[str]) -> None:
+    async with AsyncSession("key") as telnyx:
+        card: SimCardDetails = await telnyx.sim_cards.get(card_id, include_pin_puk_codes=True)
+        if card.pin_puk_codes is not None:
+            pin: str | None = card.pin_puk_codes.pin1
+            print(pin is not None)
+        card = await telnyx.sim_cards.update(
+            card_id, tags=["a"], data_limit={"amount": Decimal("2"), "unit": "GB"}
+        )
+        card = await telnyx.sim_cards.update(card_id, authorized_imeis=None)
+        action: SimCardAction = await telnyx.sim_cards.enable(card_id)
+        try:
+            action = await telnyx.sim_card_actions.wait(action, timeout=60.0)
+        except ActionTimeoutError as error:
+            action = error.action
+        page: Page[SimCardAction] = await telnyx.sim_card_actions.list(status="failed")
+        async for past in telnyx.sim_card_actions.list(sim_card_id=card_id):
+            print(past.finished, page.meta)
+        report: CodeValidationResult = await telnyx.sim_cards.validate_registration_codes(codes)
+        print(report.ok, action, card)
