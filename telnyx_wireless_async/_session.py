@@ -34,7 +34,8 @@ from telnyx_wireless_async._transport import (
     check_http_session,
 )
 from telnyx_wireless_async._validation import check_bool, check_int_range, check_seconds
-from telnyx_wireless_async.errors import RateLimitError
+from telnyx_wireless_async.errors import APIResponseValidationError, RateLimitError
+from telnyx_wireless_async.resources.sim_card_actions import SimCardActions
 from telnyx_wireless_async.resources.sim_card_group_actions import SimCardGroupActions
 from telnyx_wireless_async.resources.sim_card_groups import SimCardGroups
 from telnyx_wireless_async.resources.sim_cards import SimCards
@@ -147,7 +148,10 @@ class AsyncSession:
         self._throttle = Throttle()
         self._decoding = asyncio.Lock()
         self.sim_cards = SimCards(self)
-        """SIM card operations: list and register."""
+        """SIM card operations: list, register and validate; get, update, delete; enable,
+        disable and set standby."""
+        self.sim_card_actions = SimCardActions(self)
+        """SIM card actions: get, list, and wait for one to finish."""
         self.sim_card_groups = SimCardGroups(self)
         """SIM card groups: create, get, update, delete, list, and resolve an id or name."""
         self.sim_card_group_actions = SimCardGroupActions(self)
@@ -230,6 +234,7 @@ class AsyncSession:
         retry: RetryPolicy | None = None,
         label: str = "",
         outcome: RetryOutcome | None = None,
+        sensitive: bool = False,
     ) -> T:
         """Send one API request, with retries, and build its result.
 
@@ -252,6 +257,9 @@ class AsyncSession:
                 ``GET /sim_cards (page 3):``.
             outcome: Records what the attempts came to (whether one may have been
                 processed, whether one was answered), whether the call returns or raises.
+            sensitive: The answer holds secrets (PIN and PUK codes): an error about a
+                2xx body then says neither what the body held nor where it went wrong,
+                and keeps no copy of it.
 
         Returns:
             What `parse` built from the response.
@@ -304,22 +312,41 @@ class AsyncSession:
             # each take their turn of the loop in the same round, and stall it for the sum.
             async with self._decoding:
                 secret = self._key
-                payload = decipher_response(
-                    status,
-                    response.headers,
-                    body,
-                    request=asked,
-                    secret=secret,
-                    rate_limit=rate_limit,
-                )
                 try:
-                    return await parse(payload)
-                except ModelError as error:
-                    mismatch = schema_error(status, body, error, request=asked, secret=secret)
+                    payload = decipher_response(
+                        status,
+                        response.headers,
+                        body,
+                        request=asked,
+                        secret=secret,
+                        rate_limit=rate_limit,
+                    )
+                except APIResponseValidationError:
+                    if not sensitive:
+                        raise
+                    mismatch = _withheld(asked, status, "is not valid JSON")
+                else:
+                    try:
+                        return await parse(payload)
+                    except ModelError as error:
+                        mismatch = (
+                            _withheld(asked, status, "does not match the API's schema")
+                            if sensitive
+                            else schema_error(status, body, error, request=asked, secret=secret)
+                        )
             # Raised out here: the ModelError, as __context__, holds the server's values.
             raise mismatch
 
         return await call_with_retries(policy, send, outcome=outcome)
+
+
+def _withheld(asked: str, status: int, problem: str) -> APIResponseValidationError:
+    """Return the error for an unreadable 2xx body that holds secrets, showing none of it."""
+    return APIResponseValidationError(
+        f"{asked}: HTTP {status} body {problem} (details withheld: it may hold PIN or PUK codes)",
+        status=status,
+        body=b"",
+    )
 
 
 def check_base_url(url: object) -> None:

@@ -9,6 +9,7 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
     │   └── ResponseTooLargeError     a body over the session's size cap (not retried)
     ├── PaginationError               pages that contradict each other (a lying meta)
     ├── RegistrationError             raised by RegistrationResult.raise_for_failures()
+    ├── ActionTimeoutError            sim_card_actions.wait() ran out of time, with ``action``
     └── APIStatusError                the server answered with a non-2xx status
         ├── BadRequestError           400
         ├── AuthenticationError       401
@@ -32,13 +33,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from telnyx_wireless_async.models import ErrorDetail, RegistrationResult
+    from telnyx_wireless_async.models import ErrorDetail, RegistrationResult, SimCardAction
 
 __all__ = [
     "APIConnectionError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "ActionTimeoutError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -136,6 +138,22 @@ class RegistrationError(TelnyxError):
             f"{', '.join(parts)} of {unique} registration codes; e.g. {', '.join(examples)}"
         )
         self.result = result
+
+
+class ActionTimeoutError(TelnyxError):
+    """A SIM card action was not finished when ``sim_card_actions.wait`` ran out of time.
+
+    The action goes on at the API; wait again, or look it up later, with its id.
+
+    Attributes:
+        action: The action as last seen: its id, and its status at the time.
+        timeout: The seconds waited for.
+    """
+
+    def __init__(self, message: str, *, action: SimCardAction, timeout: float) -> None:
+        super().__init__(message)
+        self.action = action
+        self.timeout = timeout
 
 
 class APIStatusError(TelnyxError):

@@ -22,14 +22,17 @@ import pytest
 
 from telnyx_wireless_async import (
     APIConnectionError,
+    APIResponseValidationError,
     AsyncSession,
     AuthenticationError,
+    PinPukCodes,
     RegistrationError,
     RegistrationLedger,
     RetryPolicy,
+    SimCardDetails,
     TelnyxError,
 )
-from telnyx_wireless_async.testing import registration_code
+from telnyx_wireless_async.testing import MockTransport, Response, json_response, registration_code
 
 from .conftest import API_KEY
 
@@ -324,3 +327,70 @@ async def test_a_key_echoed_in_a_2xx_registration_error_reaches_no_result_or_mes
     assert len(result.failed) == 1
     assert_no_key(repr(result.failed))
     assert_no_key(everything_said_about(failures.value))
+
+
+# -- PIN and PUK codes ----------------------------------------------------------------------
+
+CARD_ID = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+PINS = {"pin1": "4821", "pin2": "9357", "puk1": "61738294", "puk2": "50274913"}
+
+
+def assert_no_pin(text: str) -> None:
+    for secret in PINS.values():
+        assert secret not in text
+
+
+def test_pin_and_puk_codes_are_redacted_in_every_repr_and_str() -> None:
+    codes = PinPukCodes(**PINS)
+    card = SimCardDetails(id=CARD_ID, pin_puk_codes=codes)
+    for text in (repr(codes), str(codes), repr(card), str(card), f"{card}", repr([card])):
+        assert_no_pin(text)
+        assert "<redacted>" in text
+    assert repr(PinPukCodes(pin1="1234")) == (
+        "PinPukCodes(pin1='<redacted>', pin2=None, puk1=None, puk2=None)"
+    )
+    assert codes.pin1 == "4821"  # still there to be read on purpose
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        # Not JSON, the codes within the first bytes an error would quote.
+        b'{"data": {"pin_puk_codes": {"pin1": "4821", "pin2": "9357", "puk1": "61738294"',
+        # JSON that does not fit the model, a code where an object belongs, and a value
+        # the wire rules would quote.
+        json.dumps({"data": {"pin_puk_codes": "4821 9357 61738294 50274913"}}).encode(),
+        json.dumps({"data": {"id": CARD_ID, "pin_puk_codes": {**PINS, "pin1": ["4821"]}}}).encode(),
+    ],
+)
+async def test_a_broken_answer_holding_pin_codes_leaks_them_nowhere(
+    broken: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    transport = MockTransport(lambda request: Response(status=200, content=broken))
+    async with AsyncSession(
+        API_KEY,
+        base_url="https://api.example.test/v2",
+        transport=transport,
+        retry=RetryPolicy(wait=False, max_attempts=2),
+    ) as telnyx:
+        with pytest.raises(APIResponseValidationError, match="withheld") as caught:
+            await telnyx.sim_cards.get(CARD_ID, include_pin_puk_codes=True)
+    assert_no_pin(everything_said_about(caught.value))
+    assert caught.value.body == b""
+    assert "retrying" in caplog.text  # the failure was logged, and retried
+    assert_no_pin(caplog.text)
+    assert_no_pin(repr(pickle.loads(pickle.dumps(caught.value))))
+
+
+async def test_pin_codes_of_a_good_answer_reach_no_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    card = {"data": {"id": CARD_ID, "pin_puk_codes": PINS}}
+    transport = MockTransport(lambda request: json_response(card))
+    async with AsyncSession(
+        API_KEY, base_url="https://api.example.test/v2", transport=transport
+    ) as telnyx:
+        got = await telnyx.sim_cards.get(CARD_ID, include_pin_puk_codes=True)
+    assert got.pin_puk_codes == PinPukCodes(**PINS)
+    assert_no_pin(caplog.text)
+    assert_no_pin(repr(got))

@@ -10,10 +10,13 @@ job (``_serde``). Import them from here; the modules behind are::
 
     _common          DataAmount, DataUnit: values several resources share
     pages            Page[T], PageMeta: one page of any list operation
-    sim_cards        SimCard, its status and type, the list options; SimCardPage
+    sim_cards        SimCard, its status and type, the list options; SimCardPage;
+                     SimCardDetails (one card in full), PinPukCodes, DeviceLocation
+    sim_card_actions SimCardAction, its type and status; SimCardActionPage
     sim_card_groups  SimCardGroup
     sim_card_group_actions  SimCardGroupAction, its type and status
-    registration     RegistrationResult and its parts; RegistrationStatus
+    registration     RegistrationResult and its parts; RegistrationStatus;
+                     RegistrationCodeValidation, CodeValidationResult
     api_errors       ErrorDetail, ErrorSource: the ``errors[]`` of an error response
 """
 
@@ -21,10 +24,20 @@ from telnyx_wireless_async.models._common import DataAmount, DataUnit
 from telnyx_wireless_async.models.api_errors import ErrorDetail, ErrorSource
 from telnyx_wireless_async.models.pages import Page, PageMeta
 from telnyx_wireless_async.models.registration import (
+    CodeValidationResult,
+    RegistrationCodeValidation,
     RegistrationFailure,
     RegistrationResult,
     RegistrationStatus,
     UnsettledCode,
+)
+from telnyx_wireless_async.models.sim_card_actions import (
+    SimCardAction,
+    SimCardActionPage,
+    SimCardActionStatus,
+    SimCardActionStatusFilter,
+    SimCardActionStatusValue,
+    SimCardActionType,
 )
 from telnyx_wireless_async.models.sim_card_group_actions import (
     SimCardGroupAction,
@@ -33,8 +46,12 @@ from telnyx_wireless_async.models.sim_card_group_actions import (
 )
 from telnyx_wireless_async.models.sim_card_groups import SimCardGroup
 from telnyx_wireless_async.models.sim_cards import (
+    DeviceLocation,
     ESimInstallationStatus,
+    LiveDataSession,
+    PinPukCodes,
     SimCard,
+    SimCardDetails,
     SimCardPage,
     SimCardStatus,
     SimCardStatusFilter,
@@ -44,17 +61,29 @@ from telnyx_wireless_async.models.sim_cards import (
 )
 
 __all__ = [
+    "CodeValidationResult",
     "DataAmount",
     "DataUnit",
+    "DeviceLocation",
     "ESimInstallationStatus",
     "ErrorDetail",
     "ErrorSource",
+    "LiveDataSession",
     "Page",
     "PageMeta",
+    "PinPukCodes",
+    "RegistrationCodeValidation",
     "RegistrationFailure",
     "RegistrationResult",
     "RegistrationStatus",
     "SimCard",
+    "SimCardAction",
+    "SimCardActionPage",
+    "SimCardActionStatus",
+    "SimCardActionStatusFilter",
+    "SimCardActionStatusValue",
+    "SimCardActionType",
+    "SimCardDetails",
     "SimCardGroup",
     "SimCardGroupAction",
     "SimCardGroupActionStatus",

@@ -11,6 +11,8 @@ from telnyx_wireless_async.models.api_errors import ErrorDetail
 from telnyx_wireless_async.models.sim_cards import SimCard
 
 __all__ = [
+    "CodeValidationResult",
+    "RegistrationCodeValidation",
     "RegistrationFailure",
     "RegistrationResult",
     "RegistrationStatus",
@@ -135,3 +137,63 @@ class RegistrationResult:
         """
         if not self.ok:
             raise RegistrationError(self)
+
+
+@frozen(kw_only=True)
+class RegistrationCodeValidation:
+    """The API's verdict on one registration code (``validate_registration_codes``).
+
+    Attributes:
+        registration_code: The code.
+        valid: Whether the code can be registered.
+        invalid_detail: Why it cannot, in the API's words; None for a valid code.
+        record_type: ``sim_card_registration_code_validation``.
+    """
+
+    registration_code: str | None = None
+    valid: bool | None = None
+    invalid_detail: str | None = None
+    record_type: str | None = None
+
+
+@frozen(kw_only=True)
+class CodeValidationResult:
+    """What became of every unique code given to ``validate_registration_codes``.
+
+    Every unique code is in exactly one of `valid`, `invalid` or `unknown`.
+
+    Attributes:
+        valid: Codes the API called valid, in the order given.
+        invalid: Codes the API called invalid, each with its verdict (``invalid_detail``).
+        unknown: Codes without a verdict, each with the reason: their request failed
+            after its retries, or the answer did not mention them (or gave no verdict).
+        duplicates: Codes given more than once (each was sent once).
+    """
+
+    valid: tuple[str, ...] = ()
+    invalid: tuple[RegistrationCodeValidation, ...] = ()
+    unknown: tuple[UnsettledCode, ...] = ()
+    duplicates: tuple[str, ...] = ()
+
+    @property
+    def invalid_codes(self) -> tuple[str, ...]:
+        """The codes in `invalid`."""
+        return tuple(v.registration_code or "" for v in self.invalid)
+
+    @property
+    def unknown_codes(self) -> tuple[str, ...]:
+        """The codes in `unknown`."""
+        return tuple(u.registration_code for u in self.unknown)
+
+    @property
+    def ok(self) -> bool:
+        """True when every code is valid."""
+        return not self.invalid and not self.unknown
+
+    def __repr__(self) -> str:
+        # Counts, not contents: a dry run of 10,000 codes would print all of them.
+        counts = ", ".join(
+            f"{name}={len(getattr(self, name))}"
+            for name in ("valid", "invalid", "unknown", "duplicates")
+        )
+        return f"<CodeValidationResult {counts}>"

@@ -107,6 +107,7 @@ class Resource:
         retry: RetryPolicy | None = None,
         label: str = "",
         outcome: RetryOutcome | None = None,
+        sensitive: bool = False,
     ) -> T:
         if parse is None:
             if cast_to is None:
@@ -122,6 +123,7 @@ class Resource:
             retry=retry,
             label=label,
             outcome=outcome,
+            sensitive=sensitive,
         )
 
     async def _get(
@@ -132,10 +134,22 @@ class Resource:
         parse: Parse[T] | None = None,
         params: Mapping[str, str] | None = None,
         label: str = "",
+        retry: RetryPolicy | None = None,
+        sensitive: bool = False,
     ) -> T:
-        """GET `path` and build its ``data`` into `cast_to` (or the whole body with `parse`)."""
+        """GET `path` and build its ``data`` into `cast_to` (or the whole body with `parse`).
+
+        `sensitive` marks an answer that holds secrets: see `AsyncSession.request`.
+        """
         return await self._send(
-            "GET", path, cast_to=cast_to, parse=parse, params=params, label=label
+            "GET",
+            path,
+            cast_to=cast_to,
+            parse=parse,
+            params=params,
+            label=label,
+            retry=retry,
+            sensitive=sensitive,
         )
 
     async def _post(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TypedDict, Unpack
 from uuid import UUID
 
@@ -14,14 +13,14 @@ from telnyx_wireless_async._not_given import NOT_GIVEN, NotGiven
 from telnyx_wireless_async._query import Param, filter_param, filter_params, uuid_text
 from telnyx_wireless_async._retry import RetryOutcome
 from telnyx_wireless_async._validation import check_bool
-from telnyx_wireless_async.models import DataAmount, DataUnit, SimCardGroup
+from telnyx_wireless_async.models import DataAmount, SimCardGroup
 from telnyx_wireless_async.resources._base import Resource, path_id
+from telnyx_wireless_async.resources._data_limit import data_limit_body
 
 __all__ = [
     "SIM_CARD_GROUP_FILTERS",
     "SimCardGroupFilters",
     "SimCardGroups",
-    "check_data_limit",
     "check_name",
 ]
 
@@ -41,44 +40,6 @@ def check_name(name: str, value: object) -> str:
 
 def _name_text(name: str, value: object) -> str | None:
     return None if value is None else check_name(name, value)
-
-
-def check_data_limit(name: str, value: object) -> dict[str, str]:
-    """Return a data limit as the API takes it: ``{"amount": "2048", "unit": "MB"}``.
-
-    Args:
-        name: The argument's name, for messages.
-        value: A `DataAmount` whose amount is a positive `Decimal`, int or numeric
-            str (a float is refused: it cannot hold most decimal amounts exactly),
-            and whose unit is a `DataUnit` or another non-blank str (the API gives a
-            group's unit no list of values).
-
-    Raises:
-        TypeError: `value` is not a `DataAmount`, or its parts have the wrong type.
-        ValueError: The amount is not a finite number above 0, or the unit is blank.
-    """
-    if not isinstance(value, DataAmount):
-        raise TypeError(
-            f"{name} must be a DataAmount, such as DataAmount(amount=Decimal('2048'),"
-            f" unit='MB'); got {value!r}"
-        )
-    amount: object = value.amount
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int | str):
-        raise TypeError(f"{name}.amount must be a Decimal, int or str, got {amount!r}")
-    try:
-        number = Decimal(amount) if not isinstance(amount, str) else Decimal(amount.strip())
-    except InvalidOperation:
-        raise ValueError(f"{name}.amount must be a number, got {amount!r}") from None
-    if not number.is_finite() or number <= 0:
-        raise ValueError(f"{name}.amount must be a finite number above 0, got {amount!r}")
-    unit = value.unit
-    if not isinstance(unit, str):
-        raise TypeError(f"{name}.unit must be a str such as 'MB' or 'GB', got {unit!r}")
-    if not unit.strip():
-        raise ValueError(f"{name}.unit must not be blank, got {unit!r}")
-    # Fixed-point: "1E+3" is a Decimal's str, but not an amount as the API writes them.
-    unit_text = unit.value if isinstance(unit, DataUnit) else unit
-    return {"amount": format(number, "f"), "unit": unit_text}
 
 
 class SimCardGroupFilters(TypedDict, total=False):
@@ -138,7 +99,7 @@ class SimCardGroups(Resource):
         """
         body: dict[str, object] = {"name": check_name("name", name)}
         if data_limit is not None:
-            body["data_limit"] = check_data_limit("data_limit", data_limit)
+            body["data_limit"] = data_limit_body("data_limit", data_limit, any_unit=True)
         outcome = RetryOutcome()
         group = await self._post(PATH, body=body, cast_to=SimCardGroup, outcome=outcome)
         if outcome.attempts > 1 and outcome.maybe_processed:
@@ -196,7 +157,7 @@ class SimCardGroups(Resource):
         if name is not NOT_GIVEN:
             body["name"] = check_name("name", name)
         if data_limit is not NOT_GIVEN:
-            body["data_limit"] = check_data_limit("data_limit", data_limit)
+            body["data_limit"] = data_limit_body("data_limit", data_limit, any_unit=True)
         if not body:
             raise TypeError("update() needs name or data_limit: nothing to change")
         return await self._patch(path, body=body, cast_to=SimCardGroup)

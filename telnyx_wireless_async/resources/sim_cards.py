@@ -7,8 +7,20 @@ from functools import partial
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
+from telnyx_wireless_async._action_requests import start_action
 from telnyx_wireless_async._bulk import ProgressCallback
-from telnyx_wireless_async._listing import Listing
+from telnyx_wireless_async._code_validation import (
+    ChunkVerdicts,
+    account_for_validations,
+    validate_in_chunks,
+)
+from telnyx_wireless_async._listing import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_PREFETCH,
+    MAX_PREFETCH,
+    Listing,
+)
+from telnyx_wireless_async._not_given import NOT_GIVEN, NotGiven
 from telnyx_wireless_async._pagination import refuse_oversized_page
 from telnyx_wireless_async._query import (
     Param,
@@ -27,10 +39,11 @@ from telnyx_wireless_async._registration import (
     account_for_codes,
     register_in_chunks,
 )
-from telnyx_wireless_async._retry import RetryOutcome
+from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy
 from telnyx_wireless_async._serde import structure_page_in_steps
 from telnyx_wireless_async._validation import (
     MAX_PAGE_SIZE,
+    check_bool,
     check_enum,
     check_int_range,
     check_registration_codes,
@@ -38,23 +51,22 @@ from telnyx_wireless_async._validation import (
     check_uuid,
 )
 from telnyx_wireless_async.models import (
+    CodeValidationResult,
+    DataAmount,
     RegistrationResult,
     RegistrationStatus,
     SimCard,
+    SimCardAction,
+    SimCardActionType,
+    SimCardDetails,
     SimCardPage,
     SimCardStatusFilter,
     SortOrder,
 )
-from telnyx_wireless_async.resources._base import Resource
+from telnyx_wireless_async.resources._base import Resource, path_id
+from telnyx_wireless_async.resources._data_limit import data_limit_body
 
 __all__ = ["SIM_CARD_FILTERS", "SimCardFilters", "SimCards"]
-
-# The API's own default page size, for one page.
-DEFAULT_PAGE_SIZE = 20
-# Eight requests in flight hide round-trip latency well (each page is one round trip)
-# without crowding a rate limit; past a few dozen, more only adds server load.
-DEFAULT_PREFETCH = 8
-MAX_PREFETCH = 64
 
 # The API documents no maximum of codes per request. 250 keeps each request small: a
 # chunk that fails for good leaves at most 250 codes unknown, and a retry resends
@@ -68,6 +80,7 @@ MAX_CONCURRENCY = 64
 
 LIST_PATH = "/sim_cards"
 REGISTER_PATH = "/actions/register/sim_cards"
+VALIDATE_PATH = "/sim_cards/actions/validate_registration_codes"
 
 
 class SimCardFilters(TypedDict, total=False):
@@ -269,4 +282,218 @@ class SimCards(Resource):
             concurrency=concurrency,
             on_progress=on_progress,
             ledger=ledger if ledger is not None else RegistrationLedger(),
+        )
+
+    # -- one card --------------------------------------------------------------------------
+
+    def _card_path(self, sim_card_id: str | UUID) -> str:
+        return f"{LIST_PATH}/{path_id('sim_card_id', sim_card_id)}"
+
+    async def get(
+        self,
+        sim_card_id: str | UUID,
+        *,
+        include_sim_card_group: bool = False,
+        include_pin_puk_codes: bool = False,
+    ) -> SimCardDetails:
+        """Fetch one SIM card in full.
+
+        Args:
+            sim_card_id: The card's id.
+            include_sim_card_group: Ask for the card's group too (the spec has no
+                field for it; a server that sends ``sim_card_group`` fills it).
+            include_pin_puk_codes: Ask for the PIN and PUK codes, in
+                ``pin_puk_codes``. They are secrets: redacted in every ``repr``, and an
+                error about the answer shows none of it.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before anything is sent.
+            NotFoundError: No such card (on a server that answers 404).
+            TelnyxError: The request failed after its retries.
+        """
+        path = self._card_path(sim_card_id)
+        params = {
+            key: "true"
+            for key, wanted in (
+                (
+                    "include_sim_card_group",
+                    check_bool("include_sim_card_group", include_sim_card_group),
+                ),
+                (
+                    "include_pin_puk_codes",
+                    check_bool("include_pin_puk_codes", include_pin_puk_codes),
+                ),
+            )
+            if wanted
+        }
+        return await self._get(
+            path, cast_to=SimCardDetails, params=params, sensitive=include_pin_puk_codes
+        )
+
+    async def update(
+        self,
+        sim_card_id: str | UUID,
+        *,
+        tags: Iterable[str] | NotGiven = NOT_GIVEN,
+        sim_card_group_id: str | UUID | NotGiven = NOT_GIVEN,
+        data_limit: DataAmount | Mapping[str, object] | NotGiven = NOT_GIVEN,
+        authorized_imeis: Iterable[str] | NotGiven | None = NOT_GIVEN,
+    ) -> SimCardDetails:
+        """Change a SIM card's tags, group, data limit or authorized IMEIs.
+
+        Only the fields given are sent (a PATCH); the others stay as they are.
+
+        Args:
+            sim_card_id: The card's id.
+            tags: The card's new tags, replacing the old ones: a list of strings
+                (empty clears them).
+            sim_card_group_id: Move the card to this group (a UUID).
+            data_limit: The card's own data limit: a `DataAmount`, or a mapping
+                ``{"amount": Decimal("2048") or "2048.0", "unit": "MB" or "GB"}``.
+            authorized_imeis: The IMEIs allowed to use the card, replacing the old
+                list; None clears it (sends null), which is not the same as leaving
+                it out.
+
+        Returns:
+            The card as the API has it after the change.
+
+        Raises:
+            TypeError, ValueError: A bad argument, or none given, before anything is sent.
+            TelnyxError: The API refused the change, or the request failed after its retries.
+        """
+        path = self._card_path(sim_card_id)
+        body: dict[str, object] = {}
+        if not isinstance(tags, NotGiven):
+            body["tags"] = check_str_list("tags", tags)
+        if not isinstance(sim_card_group_id, NotGiven):
+            body["sim_card_group_id"] = check_uuid("sim_card_group_id", sim_card_group_id)
+        if not isinstance(data_limit, NotGiven):
+            body["data_limit"] = data_limit_body("data_limit", data_limit)
+        if not isinstance(authorized_imeis, NotGiven):
+            body["authorized_imeis"] = (
+                None
+                if authorized_imeis is None
+                else check_str_list("authorized_imeis", authorized_imeis)
+            )
+        if not body:
+            raise ValueError(
+                "update needs at least one of tags, sim_card_group_id, data_limit, authorized_imeis"
+            )
+        return await self._patch(path, body=body, cast_to=SimCardDetails)
+
+    async def delete(self, sim_card_id: str | UUID, *, report_lost: bool = False) -> SimCardDetails:
+        """Delete a SIM card: it is disabled (status ``disabling`` meanwhile) and removed.
+
+        To use the card again it must be registered again.
+
+        Args:
+            sim_card_id: The card's id.
+            report_lost: Delete a disabled eSIM that cannot be uninstalled from its
+                device. Irreversible: the eSIM cannot be registered again.
+
+        Returns:
+            The card as the API answered the deletion.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before anything is sent.
+            TelnyxError: The API refused, or the request failed after its retries.
+        """
+        path = self._card_path(sim_card_id)
+        params = {"report_lost": "true"} if check_bool("report_lost", report_lost) else {}
+        return await self._delete(path, cast_to=SimCardDetails, params=params)
+
+    async def enable(self, sim_card_id: str | UUID) -> SimCardAction:
+        """Start enabling a SIM card; the card must be in a group (else a 422).
+
+        The API answers with the `SimCardAction` it started; follow it with
+        ``session.sim_card_actions.wait(action)``. If an attempt's answer is lost, the
+        action it may have started is looked up and returned rather than a second
+        one started (see `_action_requests`).
+
+        Raises:
+            TypeError, ValueError: `sim_card_id` is not a UUID, before anything is sent.
+            UnprocessableEntityError: The API refused (the card is in no group, say).
+            TelnyxError: The request failed after its retries.
+        """
+        return await self._act(sim_card_id, SimCardActionType.ENABLE)
+
+    async def disable(self, sim_card_id: str | UUID) -> SimCardAction:
+        """Start disabling a SIM card; returns the `SimCardAction` started, as `enable` does."""
+        return await self._act(sim_card_id, SimCardActionType.DISABLE)
+
+    async def set_standby(self, sim_card_id: str | UUID) -> SimCardAction:
+        """Start putting a SIM card in standby; it must be in a group. As `enable` does."""
+        return await self._act(sim_card_id, SimCardActionType.SET_STANDBY)
+
+    async def _act(self, sim_card_id: str | UUID, action_type: SimCardActionType) -> SimCardAction:
+        card = check_uuid("sim_card_id", sim_card_id)
+        path = f"{self._card_path(card)}/actions/{action_type.value}"
+
+        async def post(once: RetryPolicy) -> SimCardAction:
+            return await self._post(path, cast_to=SimCardAction, retry=once)
+
+        return await start_action(
+            self._session.sim_card_actions,
+            post,
+            sim_card_id=card,
+            action_type=action_type,
+            policy=self._session.retry_policy,
+        )
+
+    # -- registration codes ------------------------------------------------------------------
+
+    async def validate_registration_codes(
+        self,
+        registration_codes: Iterable[str],
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        on_progress: ProgressCallback | None = None,
+    ) -> CodeValidationResult:
+        """Ask the API which registration codes are valid: a dry run of `register`.
+
+        The codes are checked as `register` checks them, then sent in chunks of
+        `chunk_size` with at most `concurrency` requests in flight. Every unique code
+        comes back valid, invalid with the API's detail, or unknown with the reason
+        (its request failed after its retries, or the answer did not mention it).
+
+        Args:
+            registration_codes: 10-digit codes: a list or any iterable, not one string.
+                Duplicates are sent once and listed in ``result.duplicates``.
+            chunk_size: Codes per request, 1 to 1,000 (default 250).
+            concurrency: The most requests in flight at once, 1 to 64.
+            on_progress: Called as ``on_progress(codes_done, codes_total)``.
+
+        Returns:
+            A `CodeValidationResult` accounting for every unique code.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before anything is sent.
+            APIStatusError: The API refused a request as a whole (a 401, say): no
+                further chunk is sent, and the error is raised once those in flight end.
+        """
+        codes, duplicates = check_registration_codes("registration_codes", registration_codes)
+        check_int_range("chunk_size", chunk_size, low=1, high=MAX_CHUNK_SIZE)
+        check_int_range("concurrency", concurrency, low=1, high=MAX_CONCURRENCY)
+        if on_progress is not None and not callable(on_progress):
+            raise TypeError(f"on_progress must be callable, got {on_progress!r}")
+
+        async def post(chunk: Sequence[str]) -> ChunkVerdicts:
+            async def parse(payload: Any) -> ChunkVerdicts:
+                return account_for_validations(chunk, payload)
+
+            return await self._post(
+                VALIDATE_PATH,
+                body={"registration_codes": list(chunk)},
+                parse=parse,
+                label=f"{len(chunk)} codes from {chunk[0]}",
+            )
+
+        return await validate_in_chunks(
+            post,
+            list(codes),
+            duplicates=duplicates,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from telnyx_wireless_async import (
+    ActionTimeoutError,
     AsyncSession,
+    CodeValidationResult,
     DataAmount,
     DataUnit,
     Page,
@@ -14,6 +16,8 @@ from telnyx_wireless_async import (
     RetryEvent,
     RetryPolicy,
     SimCard,
+    SimCardAction,
+    SimCardDetails,
     SimCardGroup,
     SimCardGroupAction,
     SimCardGroupActionStatus,
@@ -78,3 +82,25 @@ async def groups() -> None:
             print(each.type, each.status)
         await telnyx.sim_card_groups.delete(renamed.id or "")
         print(iccids, page.meta, action.settings)
+
+
+async def lifecycle(card_id: str, codes: list[str]) -> None:
+    async with AsyncSession("key") as telnyx:
+        card: SimCardDetails = await telnyx.sim_cards.get(card_id, include_pin_puk_codes=True)
+        if card.pin_puk_codes is not None:
+            pin: str | None = card.pin_puk_codes.pin1
+            print(pin is not None)
+        card = await telnyx.sim_cards.update(
+            card_id, tags=["a"], data_limit={"amount": Decimal("2"), "unit": "GB"}
+        )
+        card = await telnyx.sim_cards.update(card_id, authorized_imeis=None)
+        action: SimCardAction = await telnyx.sim_cards.enable(card_id)
+        try:
+            action = await telnyx.sim_card_actions.wait(action, timeout=60.0)
+        except ActionTimeoutError as error:
+            action = error.action
+        page: Page[SimCardAction] = await telnyx.sim_card_actions.list(status="failed")
+        async for past in telnyx.sim_card_actions.list(sim_card_id=card_id):
+            print(past.finished, page.meta)
+        report: CodeValidationResult = await telnyx.sim_cards.validate_registration_codes(codes)
+        print(report.ok, action, card)
