@@ -718,6 +718,10 @@ class Inventory:
             )
         return self._synthetic_group_counts[group_id] + self._group_count_changes[group_id]
 
+    def group_iccids(self, group_id: str) -> list[str]:
+        """Return the ICCIDs of the live cards in the group, in inventory order."""
+        return [self._iccid(index) for index in self.select(CardQuery(sim_card_group_id=group_id))]
+
     def create_group(
         self,
         name: str,

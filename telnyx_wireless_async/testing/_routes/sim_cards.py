@@ -76,7 +76,7 @@ from .._request import (
 )
 from .._state import EmulatorState
 
-__all__ = ["add_routes", "card_index"]
+__all__ = ["add_routes", "card_index", "data_limit_tenths", "parse_data_limit"]
 
 _WRITABLE = ("tags", "sim_card_group_id", "data_limit", "authorized_imeis", "status")
 _DATA_LIMIT_UNITS = {"MB": 1, "GB": 1024}
@@ -357,7 +357,7 @@ def _parse_update(payload: dict[str, Any], state: EmulatorState) -> dict[str, An
         else:
             fields["sim_card_group_id"] = group_id.lower()
     if "data_limit" in payload:
-        limit = _data_limit(payload["data_limit"], errors)
+        limit = parse_data_limit(payload["data_limit"], errors)
         if limit is not None:
             fields["data_limit"] = limit
     if "authorized_imeis" in payload:
@@ -374,7 +374,7 @@ def _parse_update(payload: dict[str, Any], state: EmulatorState) -> dict[str, An
     return fields
 
 
-def _data_limit(value: object, errors: list[dict[str, Any]]) -> dict[str, str] | None:
+def parse_data_limit(value: object, errors: list[dict[str, Any]]) -> dict[str, str] | None:
     """Check a ``data_limit`` object: ``{"amount": "<decimal>", "unit": "MB"|"GB"}``."""
     if not isinstance(value, dict):
         detail = f"data_limit must be an object with amount and unit, got {json_text(value)}."
