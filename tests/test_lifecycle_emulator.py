@@ -1,9 +1,7 @@
-"""The lifecycle end to end against the emulator over HTTP: TO BE COMPLETED.
+"""The lifecycle end to end against the emulator over HTTP.
 
-Skipped until the emulator serves the lifecycle routes (issue 15, its emulator side is
-built apart). They use only what the spec promises, never the emulator's own choices
-(error codes, timings): once the routes land, remove the skip and add the emulator's
-fake clock where an action's timing matters.
+The SDK side uses only what the spec promises, never the emulator's own choices (error
+codes, timings).
 """
 
 from __future__ import annotations
@@ -11,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from telnyx_wireless_async import AsyncSession, NotFoundError, SimCardDetails
-
-pytestmark = pytest.mark.skip(reason="to be completed: the emulator's lifecycle routes land apart")
+from telnyx_wireless_async.testing import EmulatorState
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -34,11 +31,19 @@ async def test_get_update_and_get_again(session: AsyncSession) -> None:
     assert (await session.sim_cards.get(card_id)).tags == ("lifecycle",)
 
 
-async def test_disable_then_wait_for_the_action(session: AsyncSession) -> None:
-    card_id = await first_card_id(session)
+async def test_disable_then_wait_for_the_action(
+    session: AsyncSession, state: EmulatorState
+) -> None:
+    state.actions.duration = 0.05
+    enabled = await session.sim_cards.list(status=["enabled"], page_size=1)
+    card_id = enabled.data[0].id
+    assert card_id is not None
     action = await session.sim_cards.disable(card_id)
     done = await session.sim_card_actions.wait(action, timeout=30.0, poll_interval=0.01)
     assert done.finished
+    card = await session.sim_cards.get(card_id)
+    assert card.status is not None
+    assert card.status.value == "disabled"
     found = [a.id async for a in session.sim_card_actions.list(sim_card_id=card_id)]
     assert action.id in found
 
