@@ -30,7 +30,12 @@ from typing import TextIO
 import aiohttp
 import pytest
 
-from telnyx_wireless_async import AsyncSession, SimCardStatusFilter, SimCardStatusValue
+from telnyx_wireless_async import (
+    AsyncSession,
+    RetryPolicy,
+    SimCardStatusFilter,
+    SimCardStatusValue,
+)
 from telnyx_wireless_async._validation import MAX_PAGE_SIZE
 from telnyx_wireless_async.cli import ExitCode, main
 from telnyx_wireless_async.cli._codes_file import read_codes
@@ -148,6 +153,8 @@ _PACKAGE_LOGGER = logging.getLogger("telnyx_wireless_async")
 def run_main(argv: Sequence[str], stdin: bytes) -> Run:
     """Run `main` on this thread with its own standard streams, as a child would see them.
 
+    Its retries do not sleep, as the `session` fixture's do not.
+
     Afterwards the process is as before: streams, the package logger `main` configures, and
     the objects `main` froze out of the collector's reach.
     """
@@ -158,7 +165,7 @@ def run_main(argv: Sequence[str], stdin: bytes) -> Run:
     sys.stderr = err = OneThreadsStream(b"", saved_streams[2], errors="backslashreplace")
     try:
         try:
-            status = main(argv)
+            status = main(argv, retry=RetryPolicy(wait=False))
         except SystemExit as exc:  # argparse's usage errors and --help: None or a status
             status = int(exc.code or 0)
         out.flush()
