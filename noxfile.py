@@ -15,7 +15,9 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 # its working directory first. tests/test_installed.py checks both when the second is set.
 INSTALLED = {"PYTHONSAFEPATH": "1", "TELNYX_WIRELESS_ASYNC_INSTALLED": "1"}
 # One worker per core (pytest-xdist); `nox -s tests -- tests/test_x.py` runs as given instead.
-PARALLEL = ["-n", "auto"]
+# loadgroup: as load, but a module marked xdist_group (the official SDK's, slow to import) runs
+# on one worker only.
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
 
 
 def lowest(requirement: str) -> str:

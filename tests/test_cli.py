@@ -1,28 +1,41 @@
-"""The command line, run as a subprocess against the emulator served by the test's event loop.
+"""The command line against the emulator served by the test's event loop.
 
-The emulator (the `server` fixture) runs on this process's event loop, so the CLI runs with
-``asyncio.create_subprocess_exec``: while the test awaits the child, the loop serves it.
+Most cases run `main` in this process (`cli`), on a thread of its own so the test's loop keeps
+serving the emulator, with its own stdin, stdout, stderr and environment: starting an
+interpreter per case cost the suite most of its time. Where the process is what is tested (an
+exit status through ``sys.exit``, a pipe, a signal, a reader that goes away, a fresh import)
+the case runs ``python -m telnyx_wireless_async`` as a child (`start`, `cli_process`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
+import gc
 import io
 import json
+import logging
 import os
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 import aiohttp
 import pytest
 
-from telnyx_wireless_async import AsyncSession, SimCardStatusFilter, SimCardStatusValue
+from telnyx_wireless_async import (
+    AsyncSession,
+    RetryPolicy,
+    SimCardStatusFilter,
+    SimCardStatusValue,
+)
 from telnyx_wireless_async._validation import MAX_PAGE_SIZE
 from telnyx_wireless_async.cli import ExitCode, main
 from telnyx_wireless_async.cli._codes_file import read_codes
@@ -83,17 +96,106 @@ async def start(
     )
 
 
+async def cli_process(
+    *args: str,
+    base_url: str | None = None,
+    api_key: str | None = API_KEY,
+    stdin: str | None = None,
+) -> Run:
+    """Run ``python -m telnyx_wireless_async *args`` as a child process, to its end."""
+    process = await start(*args, base_url=base_url, api_key=api_key, stdin=stdin is not None)
+    data = stdin.encode() if stdin is not None else None
+    out, err = await asyncio.wait_for(process.communicate(data), timeout=60)
+    assert process.returncode is not None
+    return Run(process.returncode, out.decode(), err.decode())
+
+
+class OneThreadsStream(io.TextIOWrapper):
+    """A standard stream for the thread that runs `main`, encoded as a pipe's would be.
+
+    What other threads write (the emulator's log lines, on the test's thread) goes on to
+    `others`, as it would if the command line were a child process.
+    """
+
+    def __init__(self, data: bytes, others: TextIO, *, errors: str = "strict") -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8", errors=errors, write_through=True)
+        self.others = others
+        self.owner = threading.get_ident()
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() != self.owner:
+            return self.others.write(text)
+        return super().write(text)
+
+    def written(self) -> str:
+        buffer = self.buffer
+        assert isinstance(buffer, io.BytesIO)
+        return buffer.getvalue().decode()
+
+
+@contextlib.contextmanager
+def environment(base_url: str | None, api_key: str | None) -> Iterator[None]:
+    """Set ``os.environ`` to what `child_env` gives a child, and put it back after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(child_env(base_url, api_key))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+_IN_PROCESS = threading.Lock()
+_PACKAGE_LOGGER = logging.getLogger("telnyx_wireless_async")
+
+
+def run_main(argv: Sequence[str], stdin: bytes) -> Run:
+    """Run `main` on this thread with its own standard streams, as a child would see them.
+
+    Its retries do not sleep, as the `session` fixture's do not.
+
+    Afterwards the process is as before: streams, the package logger `main` configures, and
+    the objects `main` froze out of the collector's reach.
+    """
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_logger = list(_PACKAGE_LOGGER.handlers), _PACKAGE_LOGGER.level
+    sys.stdin = OneThreadsStream(stdin, sys.stdin)
+    sys.stdout = out = OneThreadsStream(b"", saved_streams[1])
+    sys.stderr = err = OneThreadsStream(b"", saved_streams[2], errors="backslashreplace")
+    try:
+        try:
+            status = main(argv, retry=RetryPolicy(wait=False))
+        except SystemExit as exc:  # argparse's usage errors and --help: None or a status
+            status = int(exc.code or 0)
+        out.flush()
+        err.flush()
+        return Run(int(status), out.written(), err.written())
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        _PACKAGE_LOGGER.handlers[:] = saved_logger[0]
+        _PACKAGE_LOGGER.setLevel(saved_logger[1])
+        gc.unfreeze()
+
+
 async def cli(
     *args: str,
     base_url: str | None = None,
     api_key: str | None = API_KEY,
     stdin: str | None = None,
 ) -> Run:
-    process = await start(*args, base_url=base_url, api_key=api_key, stdin=stdin is not None)
-    data = stdin.encode() if stdin is not None else None
-    out, err = await asyncio.wait_for(process.communicate(data), timeout=60)
-    assert process.returncode is not None
-    return Run(process.returncode, out.decode(), err.decode())
+    """Run ``telnyx-wireless *args`` in this process, while the test's loop serves the emulator.
+
+    The environment is a child's (see `child_env`); standard input is `stdin` as a pipe's
+    bytes, or empty like ``/dev/null``. One run at a time: the streams are the process's.
+    """
+    assert _IN_PROCESS.acquire(blocking=False), "cli() runs one command line at a time"
+    try:
+        with environment(base_url, api_key):
+            data = stdin.encode() if stdin is not None else b""
+            return await asyncio.to_thread(run_main, args, data)
+    finally:
+        _IN_PROCESS.release()
 
 
 def assert_one_error_line(run: Run, status: int) -> str:
@@ -292,7 +394,8 @@ async def test_register_csv_column_from_standard_input(
     codes = [registration_code(n) for n in range(1, 6)]
     text = "name,activation\n" + "".join(f"sim {i},{code}\n" for i, code in enumerate(codes))
     ledger = tmp_path / "stdin.jsonl"
-    run = await cli(
+    # A child process, whose standard input is a pipe and whose status comes through sys.exit.
+    run = await cli_process(
         "register",
         "-",
         "--column",
@@ -444,7 +547,8 @@ async def test_register_resends_codes_of_a_request_refused_with_a_pointer_past_t
 
 
 async def test_a_base_url_without_v2_gets_a_hint(base_url: str) -> None:
-    run = await cli("sims", base_url=base_url.removesuffix("/v2"))
+    # A child process: the API error's status comes through sys.exit.
+    run = await cli_process("sims", base_url=base_url.removesuffix("/v2"))
     line = assert_one_error_line(run, ExitCode.API)
     assert "HTTP 404" in line
     assert "the API root ends in /v2" in line
@@ -456,10 +560,8 @@ async def test_wrong_api_key_is_an_api_error_and_the_key_is_never_printed(
     key = "KEY-wrong-and-secret-42"
     file = tmp_path / "codes.txt"
     file.write_text(registration_code(1) + "\n")
-    sims, register = await asyncio.gather(
-        cli("sims", base_url=base_url, api_key=key),
-        cli("register", str(file), "--api-key", key, base_url=base_url, api_key=None),
-    )
+    sims = await cli("sims", base_url=base_url, api_key=key)
+    register = await cli("register", str(file), "--api-key", key, base_url=base_url, api_key=None)
     for run in (sims, register):
         line = assert_one_error_line(run, ExitCode.API)
         assert "API key" in line
@@ -528,6 +630,17 @@ async def test_usage_errors_are_one_line_and_exit_2(
     line = assert_one_error_line(run, ExitCode.USAGE)
     assert message in line
     assert run.stdout == ""
+
+
+async def test_a_usage_error_is_one_line_and_exit_2_from_a_child_process(files: Path) -> None:
+    # As the cases above, but through the interpreter: argparse's exit and one of our own.
+    for args, message in [
+        (["sims", "--page-size", "0"], "between 1 and 250"),
+        (["register", str(files / "empty.txt")], "no registration codes"),
+    ]:
+        run = await cli_process(*args, stdin="")
+        assert message in assert_one_error_line(run, ExitCode.USAGE)
+        assert run.stdout == ""
 
 
 async def test_no_api_key_is_a_usage_error(files: Path) -> None:

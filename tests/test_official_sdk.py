@@ -4,6 +4,10 @@ If the official SDK sends something the emulator refuses, the emulator is unfait
 generated from Telnyx's own spec. The tests also pin how the SDK spells its query string
 (``page[number]``, comma-joined ``filter[...]`` arrays), so a change there shows up here first.
 Retries are off (``max_retries=0``) so that nothing ever sleeps.
+
+Importing the SDK costs seconds of CPU: it is imported by the tests that use it, not when the
+module is collected, and the module's tests run on one worker (``--dist loadgroup``), which
+alone pays for it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,10 @@ import json
 import math
 from collections import Counter
 from collections.abc import AsyncIterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import aiohttp
 import pytest
-import telnyx
 
 from telnyx_wireless_async.testing import (
     Emulator,
@@ -27,6 +30,11 @@ from telnyx_wireless_async.testing import (
 )
 
 from .conftest import FakeClock
+
+if TYPE_CHECKING:
+    import telnyx
+
+pytestmark = pytest.mark.xdist_group("official-sdk")
 
 KEY = "official-sdk-key"
 SIZE = 120
@@ -41,6 +49,8 @@ async def emulator() -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 async def client(emulator: Emulator) -> AsyncIterator[telnyx.AsyncTelnyx]:
+    import telnyx
+
     async with telnyx.AsyncTelnyx(api_key=KEY, base_url=emulator.url, max_retries=0) as sdk:
         yield sdk
 
@@ -179,6 +189,8 @@ async def test_register_mixed_codes(client: telnyx.AsyncTelnyx, emulator: Emulat
 async def test_errors_become_the_sdk_exceptions(
     client: telnyx.AsyncTelnyx, emulator: Emulator
 ) -> None:
+    import telnyx
+
     with pytest.raises(telnyx.BadRequestError) as bad_request:
         await client.sim_cards.list(page_size=251)
     assert bad_request.value.status_code == 400
@@ -215,6 +227,8 @@ async def test_errors_become_the_sdk_exceptions(
 
 
 async def test_the_synchronous_client_in_a_thread(emulator: Emulator) -> None:
+    import telnyx
+
     def run() -> tuple[list[str | None], int]:
         with telnyx.Telnyx(api_key=KEY, base_url=emulator.url, max_retries=0) as sdk:
             ids = [card.id for card in sdk.sim_cards.list(page_size=50)]

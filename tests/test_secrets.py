@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import pickle
-import sys
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -35,6 +34,7 @@ from telnyx_wireless_async import (
 from telnyx_wireless_async.testing import MockTransport, Response, json_response, registration_code
 
 from .conftest import API_KEY
+from .test_cli import cli
 
 PAGE = {
     "data": [],
@@ -258,10 +258,7 @@ async def test_the_command_line_leaks_the_key_nowhere(
     codes = tmp_path / "codes.txt"
     codes.write_text("".join(f"{registration_code(i)}\n" for i in range(5)))
     ledger = tmp_path / "ledger.jsonl"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "telnyx_wireless_async",
+    run = await cli(
         "--debug",
         "--base-url",
         raw.base_url,
@@ -269,15 +266,12 @@ async def test_the_command_line_leaks_the_key_nowhere(
         str(codes),
         "--ledger",
         str(ledger),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={"TELNYX_API_KEY": API_KEY, "PATH": ""},
+        api_key=API_KEY,
     )
-    stdout, stderr = await process.communicate()
-    assert process.returncode != 0
+    assert run.status != 0
     assert f"Bearer {API_KEY}" in raw.auth_seen
-    assert_no_key(stdout.decode())
-    assert_no_key(stderr.decode())
+    assert_no_key(run.stdout)
+    assert_no_key(run.stderr)
     assert ledger.exists()
     assert_no_key(ledger.read_text())
 

@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from telnyx_wireless_async import RetryPolicy
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError, describe_api_error, one_line
 from telnyx_wireless_async.cli._parser import PROG, build_parser
 from telnyx_wireless_async.cli._terminal import printable
@@ -74,17 +75,21 @@ def _silence_stdout() -> None:
     os.close(devnull)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, retry: RetryPolicy | None = None) -> int:
     """Run the command line.
 
     Args:
         argv: The arguments after the program name; None reads ``sys.argv``.
+        retry: The retry policy of the commands' session; None for the SDK's default. A
+            testing seam: a test that runs `main` in its process passes one that does not
+            sleep (``RetryPolicy(wait=False)``).
 
     Returns:
         The exit status (see `ExitCode`): 0 success, 1 unexpected error, 2 usage error,
         3 API error, 4 partial failure, 130 interrupted.
     """
     args = build_parser().parse_args(argv)
+    args.retry = retry
     _configure_logging(args.debug)
     # Everything imported so far lives as long as the process: keep the collector's full
     # passes from scanning it, or each one stalls the stream for tens of milliseconds.

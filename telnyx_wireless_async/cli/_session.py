@@ -14,6 +14,8 @@ __all__ = ["open_session"]
 def open_session(args: argparse.Namespace) -> AsyncSession:
     """Build a session from ``--api-key``, ``--base-url`` and ``--timeout`` (or the environment).
 
+    Its retry policy is ``args.retry`` where `main` was given one, else the SDK's default.
+
     Raises:
         UsageError: No API key, or a base URL that is not an http(s) URL.
     """
@@ -25,6 +27,7 @@ def open_session(args: argparse.Namespace) -> AsyncSession:
             key,
             base_url=args.base_url,
             timeout=args.timeout,
+            retry=getattr(args, "retry", None),
         )
     except ValueError as exc:
         # The session's messages name the offending option, never the key's value.
