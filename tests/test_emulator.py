@@ -722,8 +722,11 @@ async def test_registration_defaults_to_enabled_in_the_default_group(
     assert card["type"] == "physical"
 
 
-async def test_registering_into_a_new_group_lists_it(api: Api) -> None:
+async def test_registering_into_a_new_group_lists_it(
+    api: Api, emulator_state: EmulatorState
+) -> None:
     group_id = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+    emulator_state.inventory.create_group("Trackers", group_id=group_id)
     status, body = await api.register(
         {"registration_codes": [registration_code(3)], "sim_card_group_id": group_id}
     )
@@ -734,6 +737,20 @@ async def test_registering_into_a_new_group_lists_it(api: Api) -> None:
     assert [card["id"] for card in found] == [body["data"][0]["id"]]
     assert found[0]["sim_card_group"]["id"] == group_id
     assert found[0]["sim_card_group"]["default"] is False
+
+
+async def test_registering_into_an_unknown_group_is_refused(
+    api: Api, emulator_state: EmulatorState
+) -> None:
+    group_id = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+    status, body = await api.register(
+        {"registration_codes": [registration_code(3)], "sim_card_group_id": group_id}
+    )
+    assert status == 422
+    [problem] = body["errors"]
+    assert problem["source"] == {"pointer": "/sim_card_group_id"}
+    assert group_id in problem["detail"]
+    assert emulator_state.registered_codes == []
 
 
 @pytest.mark.parametrize(

@@ -150,6 +150,7 @@ async def test_auto_pagination_yields_every_card_once_in_order(
 
 async def test_register_mixed_codes(client: telnyx.AsyncTelnyx, emulator: Emulator) -> None:
     group = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
+    emulator.state.inventory.create_group("Official SDK", group_id=group)
     codes = [registration_code(1), "0000000009", registration_code(1), registration_code(2)]
     result = await client.actions.register.create(
         registration_codes=codes, sim_card_group_id=group, status="standby", tags=["sdk"]

@@ -49,6 +49,7 @@ async def test_register_valid_codes(session: AsyncSession, state: EmulatorState)
 async def test_mixed_codes_are_each_accounted_for_once(
     session: AsyncSession, state: EmulatorState
 ) -> None:
+    state.inventory.create_group("Registration", group_id=GROUP)
     earlier = [registration_code(n) for n in (100, 101)]
     await session.sim_cards.register(earlier)
 

@@ -1,7 +1,9 @@
 """An in-process emulator of the Telnyx Wireless SIM-card API, for testing without the real one.
 
-It serves ``GET /v2/sim_cards`` and ``POST /v2/actions/register/sim_cards`` over real HTTP from a
-deterministic synthetic inventory. Tests can script faults one by one (`Fault`), inject them at
+It serves the SIM card API over real HTTP from a deterministic synthetic inventory: listing,
+registering and validating codes, one card's get, update and delete, enable, disable and
+set_standby with SIM card actions that finish on the state's clock, SIM card groups and group
+actions (the choices it makes where the spec is silent are in ``_routes/``'s docstrings). Tests can script faults one by one (`Fault`), inject them at
 random but reproducibly from a seed (`FaultProfile`, which also sets a request rate limit),
 add latency, inspect every request it received, and count what it served and registered
 (`EmulatorStats`, also served at ``GET /_emulator/stats``). It is independent of the client in

@@ -156,6 +156,20 @@ def add_emulator_arguments(parser: argparse.ArgumentParser, *, api_key_option: b
         default=1000,
         help="most registration codes one request may carry (default: %(default)s)",
     )
+    parser.add_argument(
+        "--action-seconds",
+        metavar="SECONDS",
+        type=_seconds(allow_zero=True),
+        default=2.0,
+        help="how long an enable, disable or set_standby action takes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--action-failure-rate",
+        metavar="RATE",
+        type=_fraction,
+        default=0.0,
+        help="fraction of SIM card actions that fail, drawn from --seed (default: %(default)s)",
+    )
     faults = parser.add_argument_group(
         "fault injection",
         "Random faults, reproducible from --fault-seed, and a request rate limit. The fault "
@@ -369,6 +383,8 @@ async def _serve(arguments: argparse.Namespace, profile: FaultProfile, prog: str
         seed=arguments.seed,
         latency=arguments.latency,
         max_codes_per_request=arguments.max_codes_per_request,
+        action_duration=arguments.action_seconds,
+        action_failure_rate=arguments.action_failure_rate,
         host=arguments.host,
         port=arguments.port,
         fault_profile=profile,

@@ -8,15 +8,21 @@ from typing import Any
 from aiohttp import web
 
 __all__ = [
+    "ACTION_IN_PROGRESS",
+    "ALREADY_IN_STATUS",
     "ALREADY_REGISTERED",
     "AUTHENTICATION_FAILED",
     "BAD_REQUEST",
+    "GROUP_IN_USE",
     "INVALID_CODE",
     "INVALID_JSON",
     "MISSING_PARAMETER",
     "NOT_FOUND",
+    "NO_GROUP",
+    "READ_ONLY_FIELD",
     "TOO_MANY_REQUESTS",
     "UNEXPECTED",
+    "UNKNOWN_GROUP",
     "ApiError",
     "error",
     "error_response",
@@ -33,6 +39,16 @@ UNEXPECTED = ("10007", "Unexpected error")
 INVALID_CODE = ("10006", "Invalid registration code")
 ALREADY_REGISTERED = ("10012", "SIM card already registered")
 TOO_MANY_REQUESTS = ("10011", "Too many requests")
+
+# The emulator's own codes for refusals the spec leaves unnamed (lifecycle-notes §3.5: "No
+# specific Telnyx error codes are given"). Clients must not rely on them; they are distinct so
+# that tests can tell the refusals apart.
+ACTION_IN_PROGRESS = ("10031", "SIM card action in progress")
+ALREADY_IN_STATUS = ("10032", "SIM card already in the requested status")
+NO_GROUP = ("10033", "SIM card not in a SIM card group")
+UNKNOWN_GROUP = ("10034", "SIM card group not found")
+GROUP_IN_USE = ("10035", "SIM card group cannot be deleted")
+READ_ONLY_FIELD = ("10036", "Field cannot be updated")
 
 # What an error answer says when nothing more specific is known: (code, title, detail).
 _STATUS_ERRORS: dict[int, tuple[str, str, str]] = {

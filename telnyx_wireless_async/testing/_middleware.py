@@ -7,11 +7,13 @@ One request goes through these steps, in this order:
    count the request against the rate limit. A request dropped before processing, or answered
    by a scripted fault, is not counted; neither is one the limit refuses.
 2. Read and record the request, then wait the latency (``state.latency`` plus the profile's).
-3. Answer, the first that applies: the scripted fault; a dropped connection (``drop_before``);
-   the 429 of the rate limit; an injected error status. Otherwise authenticate and run the
-   route (or answer 413 if the body was over aiohttp's size limit), then apply a fault that
-   needs its answer: close the connection instead of answering (``drop_after``), cut or
-   replace a 2xx body (``truncated``, ``malformed``), or trickle the body (``slow_body``).
+3. Answer, the first that applies: the scripted fault (run through the route first if it is
+   ``after_processing``); a dropped connection (``drop_before``); the 429 of the rate limit;
+   an injected error status. Otherwise authenticate, finish every SIM card action due by the
+   clock, and run the route (or answer 413 if the body was over aiohttp's size limit), then
+   apply a fault that needs its answer: close the connection instead of answering
+   (``drop_after``), cut or replace a 2xx body (``truncated``, ``malformed``), or trickle the
+   body (``slow_body``).
 4. Stamp ``x-request-id`` and, with a rate limit, the ``x-ratelimit-*`` headers, count the
    outcome in `EmulatorStats`, and send.
 """
@@ -126,6 +128,9 @@ async def _serve(
     response: web.StreamResponse
     if scripted is not None:
         outcome = Outcome.SCRIPTED
+        if scripted.after_processing:
+            # The work is done; only its answer is lost or replaced.
+            await _process(request, handler, state, oversized=oversized)
         if scripted.drop_connection:
             count(outcome, None)
             return _drop(request)
@@ -200,6 +205,8 @@ async def _process(
     """
     try:
         _authenticate(request, state.api_key)
+        # Actions finish lazily: whatever is due by now is done before the route reads state.
+        state.settle()
         if oversized:
             code, title, _ = status_error(413)
             detail = f"The request body is larger than {request.client_max_size} bytes."

@@ -43,6 +43,8 @@ class Emulator:
         tag_pool: Sequence[str] = DEFAULT_TAG_POOL,
         fault_profile: FaultProfile | None = None,
         clock: Callable[[], float] = time.monotonic,
+        action_duration: float = 2.0,
+        action_failure_rate: float = 0.0,
     ) -> None:
         """Prepare an emulator; nothing listens until it is entered.
 
@@ -57,7 +59,10 @@ class Emulator:
             tag_pool: Tags synthetic cards draw from.
             fault_profile: Random faults and rate limit; None injects nothing. It can be
                 changed later through ``emulator.state.fault_profile``.
-            clock: Monotonic seconds driving the rate-limit window; tests pass a fake.
+            clock: Monotonic seconds driving the rate-limit window and the SIM card actions;
+                tests pass a fake.
+            action_duration: Seconds an enable, disable or set_standby action takes.
+            action_failure_rate: Fraction of those actions that fail, drawn from ``seed``.
         """
         self._state = EmulatorState(
             api_key=api_key,
@@ -68,6 +73,8 @@ class Emulator:
             max_codes_per_request=max_codes_per_request,
             fault_profile=fault_profile,
             clock=clock,
+            action_duration=action_duration,
+            action_failure_rate=action_failure_rate,
         )
         self._host = host
         self._requested_port = port

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ._actions import ActionStore
 from ._faults import FaultDecision, FaultProfile, Outcome, draw_fault
 from ._inventory import DEFAULT_TAG_POOL, Inventory
 from ._ratelimit import RateLimiter
@@ -29,6 +31,10 @@ class Fault:
             ``application/json`` unless ``headers`` say otherwise), to simulate broken bodies;
             None sends an errors body fitting ``status``.
         drop_connection: Close the connection without any response instead.
+        after_processing: Let the route process the request first (a registration made, an
+            action started), then drop the connection or send this fault's answer instead of
+            the real one: the answer is lost, the work is done. False answers before
+            processing, so nothing happens server-side.
     """
 
     status: int = 500
@@ -38,6 +44,7 @@ class Fault:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: object = None
     drop_connection: bool = False
+    after_processing: bool = False
 
     def __post_init__(self) -> None:
         if self.times < 1:
@@ -103,7 +110,8 @@ class EmulatorState:
         max_in_flight: Highest ``in_flight`` seen so far.
         registered_codes: Every code registered, in order.
         stats: Counts of what was served and registered.
-        clock: Monotonic seconds that drive the rate-limit window.
+        clock: Monotonic seconds that drive the rate-limit window and SIM card actions.
+        actions: The SIM card actions started through the API.
     """
 
     def __init__(
@@ -117,6 +125,8 @@ class EmulatorState:
         max_codes_per_request: int = 1000,
         fault_profile: FaultProfile | None = None,
         clock: Callable[[], float] = time.monotonic,
+        action_duration: float = 2.0,
+        action_failure_rate: float = 0.0,
     ) -> None:
         """Create the state of a fresh account.
 
@@ -128,8 +138,23 @@ class EmulatorState:
             latency: Seconds every request waits before it is handled.
             max_codes_per_request: Most registration codes one request may carry.
             fault_profile: Random faults and rate limit; None injects nothing.
-            clock: Monotonic seconds driving the rate-limit window; tests pass a fake.
+            clock: Monotonic seconds driving the rate-limit window and the SIM card actions;
+                tests pass a fake.
+            action_duration: Seconds an enable, disable or set_standby action takes.
+            action_failure_rate: Fraction of those actions that fail for no reason of the
+                card's, drawn reproducibly from ``seed``.
+
+        Raises:
+            ValueError: If ``action_duration`` or ``action_failure_rate`` is out of range.
         """
+        if not (isinstance(action_duration, int | float) and math.isfinite(action_duration)):
+            raise ValueError(f"action_duration must be finite seconds, got {action_duration!r}")
+        if action_duration < 0:
+            raise ValueError(f"action_duration must be >= 0, got {action_duration!r}")
+        if not (isinstance(action_failure_rate, int | float) and 0 <= action_failure_rate <= 1):
+            raise ValueError(
+                f"action_failure_rate must be between 0 and 1, got {action_failure_rate!r}"
+            )
         self.api_key = api_key
         self.inventory = Inventory(size=inventory_size, seed=seed, tag_pool=tag_pool)
         self.latency = latency
@@ -140,6 +165,14 @@ class EmulatorState:
         self.registered_codes: list[str] = []
         self.stats = EmulatorStats()
         self.clock = clock
+        # The lambda reads self.clock at call time, so replacing the clock takes effect.
+        self.actions = ActionStore(
+            self.inventory,
+            clock=lambda: self.clock(),
+            duration=float(action_duration),
+            failure_rate=float(action_failure_rate),
+            seed=seed,
+        )
         self._faults: list[_QueuedFault] = []
         self._request_count = 0
         self._fault_profile = FaultProfile()
@@ -154,6 +187,10 @@ class EmulatorState:
             f"latency={self.latency}, requests={len(self.requests)}, "
             f"pending_faults={len(self._faults)}, fault_profile={self._fault_profile!r})"
         )
+
+    def settle(self) -> None:
+        """Finish every SIM card action that is due by the clock; the app does it per request."""
+        self.actions.settle()
 
     @property
     def fault_profile(self) -> FaultProfile:

@@ -3,9 +3,9 @@
 Each module has ``add_routes(router, base_path)``; `create_app` calls them all.
 """
 
-from . import sim_cards
+from . import sim_card_actions, sim_card_groups, sim_cards
 
 __all__ = ["ROUTE_MODULES"]
 
-ROUTE_MODULES = (sim_cards,)
+ROUTE_MODULES = (sim_cards, sim_card_actions, sim_card_groups)
 """Every route module, in the order their routes are added."""
