@@ -99,7 +99,9 @@ async def test_disable_every_enabled_card_tagged_lost_misses_none(fake: FakeCloc
         sent = state.stats.requests - before
 
         assert {o.sim_card_id for o in result.completed} == lost
-        assert result.ok and not result.already and not result.duplicates
+        assert result.ok
+        assert not result.already
+        assert not result.duplicates
         assert all(o.action_id and o.status == "completed" for o in result.completed)
         left = [card async for card in session.sim_cards.list(tags=[LOST], status=["enabled"])]
         assert left == []
@@ -135,7 +137,8 @@ async def test_wait_false_lists_each_started_action(fake: FakeClock) -> None:
             sorted(lost), wait=False, clock=fake, sleep=Sleeper(fake)
         )
         assert {o.sim_card_id for o in result.started} == lost
-        assert not result.completed and result.ok
+        assert not result.completed
+        assert result.ok
         for outcome in result.started:
             assert outcome.action_id is not None
             action = await session.sim_card_actions.get(outcome.action_id)
@@ -147,7 +150,7 @@ async def test_mixed_fleet_every_card_in_one_group(fake: FakeClock) -> None:
     state = lifecycle_state(fake, 1500, action_failure_rate=0.1)
     async for session in open_session(state):
         cards = [card async for card in session.sim_cards.list()]
-        ids = [card.id for card in cards]
+        ids = [card.id for card in cards if card.id is not None]
         result = await session.sim_cards.enable_many(
             [*ids[:700], *ids[:10]], clock=fake, sleep=Sleeper(fake)
         )
@@ -159,7 +162,9 @@ async def test_mixed_fleet_every_card_in_one_group(fake: FakeClock) -> None:
             assert inventory.status_of(inventory.index_of(outcome.sim_card_id) or 0) == "enabled"
         for outcome in result.already:
             assert inventory.status_of(inventory.index_of(outcome.sim_card_id) or 0) == "enabled"
-        assert result.already and result.failed and result.completed
+        assert result.already
+        assert result.failed
+        assert result.completed
         reasons = {o.reason for o in result.failed}
         assert any(o.error is not None for o in result.failed)  # refused: cards in transit
         assert any(o.action_id is not None for o in result.failed)  # actions that failed
@@ -232,7 +237,8 @@ async def test_faults_and_a_rate_limit_lose_nothing() -> None:
     # Nothing reported completed that is not; every lost card now disabled is accounted for.
     assert completed <= disabled
     assert (lost & disabled) - already == completed
-    assert not result.failed and not result.unknown
+    assert not result.failed
+    assert not result.unknown
     assert state.stats.outcomes["drop_after"] > 0  # answers were lost after the work was done
     # A lost answer never started a second action on a card.
     assert all(
