@@ -3,11 +3,12 @@
 It serves the SIM card API over real HTTP from a deterministic synthetic inventory: listing,
 registering and validating codes, one card's get, update and delete, enable, disable and
 set_standby with SIM card actions that finish on the state's clock, SIM card groups and group
-actions (the choices it makes where the spec is silent are in ``_routes/``'s docstrings). Tests can script faults one by one (`Fault`), inject them at
-random but reproducibly from a seed (`FaultProfile`, which also sets a request rate limit),
-add latency, inspect every request it received, and count what it served and registered
-(`EmulatorStats`, also served at ``GET /_emulator/stats``). It is independent of the client in
-this package, so it can check it.
+actions (the choices it makes where the spec is silent are in ``_routes/``'s docstrings).
+Tests can script faults one by one (`Fault`, before or after the request is processed),
+inject them at random but reproducibly from a seed (`FaultProfile`, which also sets a request
+rate limit), add latency, inspect every request it received, and count what it served and
+registered (`EmulatorStats`, also served at ``GET /_emulator/stats``). It is independent of
+the client in this package, so it can check it.
 
 Three ways to run it:
 
