@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import (  # noqa: E402
+from _harness import (
     API_KEY,
     cpu_seconds,
     emulator_process,
@@ -126,8 +126,8 @@ def child(args: argparse.Namespace) -> None:
 def id_memory(count: int) -> tuple[float, float]:
     """KB held by `count` SimCard objects, and by the id dict disable_many keeps of them."""
     from telnyx_wireless_async._bulk_actions import collect_cards
-    from telnyx_wireless_async.testing._inventory import Inventory
     from telnyx_wireless_async._serde import structure_cards
+    from telnyx_wireless_async.testing._inventory import Inventory
 
     inventory = Inventory(size=count, seed=0)
     payload = [inventory.card(i) for i in range(count)]
