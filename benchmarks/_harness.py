@@ -39,9 +39,14 @@ class EmulatorProcess:
 
 @contextlib.contextmanager
 def emulator_process(
-    *, size: int, latency: float, seed: int = 0, max_codes: int | None = None
+    *,
+    size: int,
+    latency: float,
+    seed: int = 0,
+    max_codes: int | None = None,
+    extra: Sequence[str] = (),
 ) -> Iterator[EmulatorProcess]:
-    """Run the emulator as a process on 127.0.0.1 and a free port."""
+    """Run the emulator as a process on 127.0.0.1 and a free port; `extra`: more options."""
     command = [
         sys.executable, "-m", "telnyx_wireless_async.testing",
         "--port", "0", "--size", str(size), "--latency", str(latency),
@@ -49,6 +54,7 @@ def emulator_process(
     ]  # fmt: skip
     if max_codes is not None:
         command += ["--max-codes-per-request", str(max_codes)]
+    command += list(extra)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None

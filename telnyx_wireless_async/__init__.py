@@ -6,6 +6,7 @@ Start with `AsyncSession`::
         page = await telnyx.sim_cards.list(status=["enabled"], page_size=100)
 """
 
+from telnyx_wireless_async._bulk_actions import BulkActionLedger
 from telnyx_wireless_async._http import package_version as _package_version
 from telnyx_wireless_async._not_given import NOT_GIVEN, NotGiven
 from telnyx_wireless_async._registration import RegistrationLedger
@@ -20,6 +21,7 @@ from telnyx_wireless_async.errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BulkActionError,
     ConflictError,
     InternalServerError,
     NotFoundError,
@@ -32,6 +34,8 @@ from telnyx_wireless_async.errors import (
     UnprocessableEntityError,
 )
 from telnyx_wireless_async.models import (
+    BulkActionResult,
+    CardActionOutcome,
     CodeValidationResult,
     DataAmount,
     DataUnit,
@@ -82,6 +86,10 @@ __all__ = [
     "AsyncTransport",
     "AuthenticationError",
     "BadRequestError",
+    "BulkActionError",
+    "BulkActionLedger",
+    "BulkActionResult",
+    "CardActionOutcome",
     "CodeValidationResult",
     "ConflictError",
     "DataAmount",

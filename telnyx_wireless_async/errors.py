@@ -9,6 +9,7 @@ Every exception this SDK raises on purpose derives from `TelnyxError`::
     │   └── ResponseTooLargeError     a body over the session's size cap (not retried)
     ├── PaginationError               pages that contradict each other (a lying meta)
     ├── RegistrationError             raised by RegistrationResult.raise_for_failures()
+    ├── BulkActionError               raised by BulkActionResult.raise_for_failures()
     ├── ActionTimeoutError            sim_card_actions.wait() ran out of time, with ``action``
     └── APIStatusError                the server answered with a non-2xx status
         ├── BadRequestError           400
@@ -33,7 +34,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from telnyx_wireless_async.models import ErrorDetail, RegistrationResult, SimCardAction
+    from telnyx_wireless_async.models import (
+        BulkActionResult,
+        ErrorDetail,
+        RegistrationResult,
+        SimCardAction,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -43,6 +49,7 @@ __all__ = [
     "ActionTimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BulkActionError",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
@@ -136,6 +143,24 @@ class RegistrationError(TelnyxError):
         examples += [f"{code} (already registered on a retry)" for code in on_retry[:3]]
         super().__init__(
             f"{', '.join(parts)} of {unique} registration codes; e.g. {', '.join(examples)}"
+        )
+        self.result = result
+
+
+class BulkActionError(TelnyxError):
+    """Cards of ``enable_many``, ``disable_many`` or ``set_standby_many`` failed or are unknown.
+
+    Attributes:
+        result: The whole ledger, completed cards included.
+    """
+
+    def __init__(self, result: BulkActionResult) -> None:
+        parts = [f"{len(result.failed)} failed", f"{len(result.unknown)} unknown"]
+        shown = (*result.failed[:3], *result.unknown[:3])
+        examples = [f"{outcome.sim_card_id} ({outcome.reason})" for outcome in shown]
+        super().__init__(
+            f"{result.action_type.value}: {', '.join(parts)} of {result.total} SIM cards;"
+            f" e.g. {', '.join(examples)}"
         )
         self.result = result
 

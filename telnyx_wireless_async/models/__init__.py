@@ -15,6 +15,7 @@ job (``_serde``). Import them from here; the modules behind are::
     sim_card_actions SimCardAction, its type and status; SimCardActionPage
     sim_card_groups  SimCardGroup
     sim_card_group_actions  SimCardGroupAction, its type and status
+    bulk_actions     BulkActionResult, CardActionOutcome: enable_many and the like
     registration     RegistrationResult and its parts; RegistrationStatus;
                      RegistrationCodeValidation, CodeValidationResult
     api_errors       ErrorDetail, ErrorSource: the ``errors[]`` of an error response
@@ -22,6 +23,7 @@ job (``_serde``). Import them from here; the modules behind are::
 
 from telnyx_wireless_async.models._common import DataAmount, DataUnit
 from telnyx_wireless_async.models.api_errors import ErrorDetail, ErrorSource
+from telnyx_wireless_async.models.bulk_actions import BulkActionResult, CardActionOutcome
 from telnyx_wireless_async.models.pages import Page, PageMeta
 from telnyx_wireless_async.models.registration import (
     CodeValidationResult,
@@ -61,6 +63,8 @@ from telnyx_wireless_async.models.sim_cards import (
 )
 
 __all__ = [
+    "BulkActionResult",
+    "CardActionOutcome",
     "CodeValidationResult",
     "DataAmount",
     "DataUnit",

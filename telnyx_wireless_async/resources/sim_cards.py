@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncGenerator, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypedDict, Unpack
@@ -9,6 +11,7 @@ from uuid import UUID
 
 from telnyx_wireless_async._action_requests import start_action
 from telnyx_wireless_async._bulk import ProgressCallback
+from telnyx_wireless_async._bulk_actions import BulkActionLedger, CardInput, act_on_many
 from telnyx_wireless_async._code_validation import (
     ChunkVerdicts,
     account_for_validations,
@@ -47,10 +50,12 @@ from telnyx_wireless_async._validation import (
     check_enum,
     check_int_range,
     check_registration_codes,
+    check_seconds,
     check_str_list,
     check_uuid,
 )
 from telnyx_wireless_async.models import (
+    BulkActionResult,
     CodeValidationResult,
     DataAmount,
     RegistrationResult,
@@ -65,6 +70,13 @@ from telnyx_wireless_async.models import (
 )
 from telnyx_wireless_async.resources._base import Resource, path_id
 from telnyx_wireless_async.resources._data_limit import data_limit_body
+from telnyx_wireless_async.resources.sim_card_actions import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_TIMEOUT,
+    Clock,
+    Sleep,
+)
 
 __all__ = ["SIM_CARD_FILTERS", "SimCardFilters", "SimCards"]
 
@@ -438,6 +450,193 @@ class SimCards(Resource):
             sim_card_id=card,
             action_type=action_type,
             policy=self._session.retry_policy,
+        )
+
+    # -- many cards ----------------------------------------------------------------------------
+
+    async def enable_many(
+        self,
+        cards: CardInput,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109  # the wait's budget
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        on_progress: ProgressCallback | None = None,
+        ledger: BulkActionLedger | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> BulkActionResult:
+        """Enable many SIM cards, and (by default) wait until each action has finished.
+
+        The cards are collected first (a listing is walked to its end, keeping ids
+        only), so a filter the action moves cards out of cannot make any card be
+        missed. Then one action per card is started, at most `concurrency` at once, and
+        the actions are waited for together: each poll round lists actions in bulk
+        rather than fetching each one. Every unique card comes back in exactly one
+        group of the `BulkActionResult`: completed, already enabled, failed (with the
+        reason), unknown (with the reason and the last status seen), or, with
+        ``wait=False``, started (with its action id). Cards do not raise; call
+        ``result.raise_for_failures()`` for an exception.
+
+        A card counts as already enabled when the card object given shows it enabled
+        (no request is sent for it), or when the API refuses the action and the card,
+        looked up, is enabled with no action running.
+
+        Args:
+            cards: Ids (str or UUID) or cards (anything with an ``id``), any iterable
+                or async iterable, such as ``sim_cards.list(tags=["spare"])``; not one
+                string. Duplicates are acted on once and listed in ``duplicates``.
+            concurrency: The most requests in flight at once, 1 to 64.
+            wait: Wait for the actions to finish; False returns once each is started.
+            timeout: The most seconds to wait once every action is started, more than 0.
+            poll_interval: Seconds between the first poll rounds, growing by half each
+                round up to `max_poll_interval`, with jitter.
+            max_poll_interval: The longest pause between two poll rounds.
+            on_progress: Called as ``on_progress(cards_done, cards_total)`` as cards
+                get their outcome (with ``wait=False``: as their action starts).
+            ledger: Collects outcomes as they come, so that they survive cancellation.
+            clock: A monotonic clock (tests pass a fake one).
+            sleep: Sleeps between poll rounds (tests pass one that moves the fake clock).
+
+        Returns:
+            The ledger of every unique card.
+
+        Raises:
+            TypeError, ValueError: A bad argument or card (naming it and its place),
+                before any action is started.
+            AuthenticationError, PermissionDeniedError: The API refused a request as it
+                would refuse any: no further card is started, the requests in flight
+                finish, and `ledger`, if given, holds every card's outcome.
+            APIConnectionError: No request got any HTTP answer: the API cannot be reached.
+            TelnyxError: A poll round failed with an error other than a transient one.
+        """
+        return await self._act_many(
+            SimCardActionType.ENABLE,
+            cards,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+            ledger=ledger,
+            clock=clock,
+            sleep=sleep,
+        )
+
+    async def disable_many(
+        self,
+        cards: CardInput,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109  # the wait's budget
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        on_progress: ProgressCallback | None = None,
+        ledger: BulkActionLedger | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> BulkActionResult:
+        """Disable many SIM cards, and wait for each action; as `enable_many` does."""
+        return await self._act_many(
+            SimCardActionType.DISABLE,
+            cards,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+            ledger=ledger,
+            clock=clock,
+            sleep=sleep,
+        )
+
+    async def set_standby_many(
+        self,
+        cards: CardInput,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        wait: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109  # the wait's budget
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
+        on_progress: ProgressCallback | None = None,
+        ledger: BulkActionLedger | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> BulkActionResult:
+        """Put many SIM cards in standby, and wait for each action; as `enable_many` does."""
+        return await self._act_many(
+            SimCardActionType.SET_STANDBY,
+            cards,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+            ledger=ledger,
+            clock=clock,
+            sleep=sleep,
+        )
+
+    async def _act_many(
+        self,
+        action_type: SimCardActionType,
+        cards: CardInput,
+        *,
+        concurrency: int,
+        wait: bool,
+        timeout: float,  # noqa: ASYNC109
+        poll_interval: float,
+        max_poll_interval: float,
+        on_progress: ProgressCallback | None,
+        ledger: BulkActionLedger | None,
+        clock: Clock,
+        sleep: Sleep,
+    ) -> BulkActionResult:
+        check_int_range("concurrency", concurrency, low=1, high=MAX_CONCURRENCY)
+        check_bool("wait", wait)
+        check_seconds("timeout", timeout)
+        check_seconds("poll_interval", poll_interval)
+        check_seconds("max_poll_interval", max_poll_interval)
+        if max_poll_interval < poll_interval:
+            raise ValueError(
+                f"max_poll_interval ({max_poll_interval!r} s) must not be below"
+                f" poll_interval ({poll_interval!r} s)"
+            )
+        if on_progress is not None and not callable(on_progress):
+            raise TypeError(f"on_progress must be callable, got {on_progress!r}")
+        if ledger is not None and not isinstance(ledger, BulkActionLedger):
+            raise TypeError(f"ledger must be a BulkActionLedger, got {ledger!r}")
+        if not callable(clock) or not callable(sleep):
+            raise TypeError(f"clock and sleep must be callable, got {clock!r} and {sleep!r}")
+
+        async def start(card_id: str) -> SimCardAction:
+            return await self._act(card_id, action_type)
+
+        async def get_card(card_id: str) -> SimCardDetails:
+            return await self.get(card_id)
+
+        return await act_on_many(
+            cards,
+            action_type,
+            start=start,
+            get_card=get_card,
+            actions=self._session.sim_card_actions,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            clock=clock,
+            sleep=sleep,
+            on_progress=on_progress,
+            ledger=ledger if ledger is not None else BulkActionLedger(),
         )
 
     # -- registration codes ------------------------------------------------------------------
