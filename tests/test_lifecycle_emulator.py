@@ -538,3 +538,21 @@ async def test_a_retry_refused_as_in_progress_returns_the_action_the_lost_attemp
         Outcome.CLIENT_ERROR,  # the 422: an action is in progress
         Outcome.OK,
     ]
+
+
+async def test_a_lost_answer_returns_the_new_action_not_an_earlier_one_of_the_same_type(
+    session: AsyncSession, state: EmulatorState, clock: FakeClock
+) -> None:
+    card_id = card_with(state, "disabled")
+    earlier = await wait(session, clock, await session.sim_cards.enable(card_id))
+    await wait(session, clock, await session.sim_cards.disable(card_id))
+    # Enabled again within the lookback, and this time the action is done before the lookup
+    # comes: both enable actions are finished, and only the new one was started by this call.
+    state.actions.duration = 0.0
+    path = f"/sim_cards/{card_id}/actions/enable"
+    state.add_fault(Fault(after_processing=True, drop_connection=True, method="POST", path=path))
+    action = await session.sim_cards.enable(card_id)
+    newest = state.actions.select(ActionQuery())[-1]
+    assert newest.action_type == "enable"
+    assert action.id == newest.id != earlier.id
+    assert len(state.actions) == 3
