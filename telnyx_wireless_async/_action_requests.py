@@ -16,9 +16,10 @@ Which action the lost attempt started: the API does not say, so `find_started_ac
 takes the card's actions of that type created since `LOOKBACK` seconds before the first
 attempt (the server's clock may differ from ours), whatever their status (a quick
 action may have finished before we look), and prefers one still in progress, then the
-earliest: a second one of ours can only exist if a retry's answer was lost too, and it
-came later. The filters are checked on each action again, for a server that ignores
-them.
+latest. The window reaches back before our attempt, so it can hold an earlier action of
+that type on the card (enabled, disabled and enabled again within a minute), and ours
+came after it; a card takes one action at a time, so an action in progress is the
+newest. The filters are checked on each action again, for a server that ignores them.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def find_started_action(
 ) -> SimCardAction | None:
     """Return the action of `action_type` on the card most likely started since `since`.
 
-    Prefers an action still in progress, then the earliest; None when there is none.
+    Prefers an action still in progress, then the latest; None when there is none.
     """
     found: list[SimCardAction] = []
     listing = actions.list(sim_card_id=sim_card_id, action_type=action_type.value)
@@ -76,7 +77,7 @@ async def find_started_action(
             found.append(action)
     if not found:
         return None
-    return min(found, key=lambda a: (a.finished, a.created_at))
+    return max(found, key=lambda a: (not a.finished, a.created_at))
 
 
 async def start_action(
