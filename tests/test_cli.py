@@ -597,7 +597,7 @@ def files(tmp_path: Path) -> Path:
         (["sims", "--format", "xml"], "--format"),
         (["sims", "--page-size", "0"], "between 1 and 250"),
         (["--concurrency", "65", "sims"], "between 1 and 64"),
-        (["sims", "--group", "not-a-uuid"], "UUID"),
+        (["sims", "--group", " "], "--group: must not be blank"),
         (["sims", "--status", "asleep"], "invalid status"),
         (["sims", "--timeout", "-1"], "seconds"),
         (["sims", "--output", "{dir}/no/such/dir/out.jsonl"], "cannot write"),

@@ -31,7 +31,14 @@ from telnyx_wireless_async import (
     SimCardDetails,
     TelnyxError,
 )
-from telnyx_wireless_async.testing import MockTransport, Response, json_response, registration_code
+from telnyx_wireless_async.testing import (
+    EmulatorState,
+    Fault,
+    MockTransport,
+    Response,
+    json_response,
+    registration_code,
+)
 
 from .conftest import API_KEY
 from .test_cli import cli
@@ -346,17 +353,18 @@ def test_pin_and_puk_codes_are_redacted_in_every_repr_and_str() -> None:
     assert codes.pin1 == "4821"  # still there to be read on purpose
 
 
-@pytest.mark.parametrize(
-    "broken",
-    [
-        # Not JSON, the codes within the first bytes an error would quote.
-        b'{"data": {"pin_puk_codes": {"pin1": "4821", "pin2": "9357", "puk1": "61738294"',
-        # JSON that does not fit the model, a code where an object belongs, and a value
-        # the wire rules would quote.
-        json.dumps({"data": {"pin_puk_codes": "4821 9357 61738294 50274913"}}).encode(),
-        json.dumps({"data": {"id": CARD_ID, "pin_puk_codes": {**PINS, "pin1": ["4821"]}}}).encode(),
-    ],
-)
+BROKEN_ANSWERS = [
+    # Not JSON, the codes within the first bytes an error would quote.
+    b'{"data": {"pin_puk_codes": {"pin1": "4821", "pin2": "9357", "puk1": "61738294"',
+    # JSON that does not fit the model, a code where an object belongs, and a value
+    # the wire rules would quote.
+    json.dumps({"data": {"pin_puk_codes": "4821 9357 61738294 50274913"}}).encode(),
+    json.dumps({"data": {"id": CARD_ID, "pin_puk_codes": {**PINS, "pin1": ["4821"]}}}).encode(),
+]
+"""Answers to a card fetched with its PIN and PUK codes that hold the codes but cannot be read."""
+
+
+@pytest.mark.parametrize("broken", BROKEN_ANSWERS)
 async def test_a_broken_answer_holding_pin_codes_leaks_them_nowhere(
     broken: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -388,3 +396,41 @@ async def test_pin_codes_of_a_good_answer_reach_no_log(caplog: pytest.LogCapture
     assert got.pin_puk_codes == PinPukCodes(**PINS)
     assert_no_pin(caplog.text)
     assert_no_pin(repr(got))
+
+
+# -- PIN and PUK codes on the command line ------------------------------------------------------
+
+
+async def test_the_command_line_prints_pin_codes_on_standard_output_only(
+    base_url: str, state: EmulatorState
+) -> None:
+    card = {"data": {"id": CARD_ID, "record_type": "sim_card", "pin_puk_codes": PINS}}
+    state.add_fault(
+        Fault(status=200, method="GET", path=f"/sim_cards/{CARD_ID}", body=card, times=2)
+    )
+    text = await cli("--debug", "sim", CARD_ID, "--pin-puk", "--format", "text", base_url=base_url)
+    assert text.status == 0, text
+    for label, secret in PINS.items():
+        assert f"{label.upper()}:" in text.stdout
+        assert text.stdout.rstrip().count(secret) == 1
+    assert_no_pin(text.stderr)
+    as_json = await cli("--debug", "sim", CARD_ID, "--pin-puk", base_url=base_url)
+    assert json.loads(as_json.stdout)["pin_puk_codes"] == PINS
+    assert_no_pin(as_json.stderr)
+    # Asked for, since --pin-puk was given; not asked for without it.
+    asked = [r.query for r in state.requests if r.path == f"/v2/sim_cards/{CARD_ID}"]
+    assert asked == [[("include_pin_puk_codes", "true")]] * 2
+
+
+@pytest.mark.parametrize("broken", BROKEN_ANSWERS)
+async def test_a_failing_pin_puk_run_shows_no_code_even_with_debug(
+    base_url: str, state: EmulatorState, broken: bytes
+) -> None:
+    path = f"/sim_cards/{CARD_ID}"
+    state.add_fault(Fault(status=200, method="GET", path=path, body=broken, times=99))
+    run = await cli("--debug", "sim", CARD_ID, "--pin-puk", "--format", "text", base_url=base_url)
+    assert run.status == 3, run
+    assert "Traceback" in run.stderr  # --debug showed all it shows
+    assert "withheld" in run.stderr
+    assert run.stdout == ""
+    assert_no_pin(run.stderr)

@@ -1,7 +1,9 @@
 """The ``telnyx-wireless`` command line (also ``python -m telnyx_wireless_async``).
 
 Commands: ``sims`` streams the inventory, ``register`` registers the cards behind a file of
-codes resumably, ``emulator`` serves the bundled emulator, ``demo`` shows it all working.
+codes resumably, ``sim`` shows one card, ``actions`` streams SIM card actions, ``validate``
+checks a file of codes, ``groups`` manages SIM card groups, ``emulator`` serves the bundled
+emulator, ``demo`` shows it all working.
 See ``telnyx-wireless --help`` for the options and exit statuses.
 """
 
@@ -30,6 +32,14 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from telnyx_wireless_async.cli._sims import run
     elif name == "register":
         from telnyx_wireless_async.cli._register import run
+    elif name == "sim":
+        from telnyx_wireless_async.cli._sim import run
+    elif name == "actions":
+        from telnyx_wireless_async.cli._actions import run
+    elif name == "validate":
+        from telnyx_wireless_async.cli._validate import run
+    elif name == "groups":
+        from telnyx_wireless_async.cli._groups import run
     elif name == "emulator":
         from telnyx_wireless_async.cli._emulator import run
     else:

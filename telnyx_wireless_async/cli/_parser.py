@@ -1,9 +1,11 @@
-"""The command line's grammar: global options, the four commands and their options."""
+"""The command line's grammar: global options, the commands and their options."""
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 from functools import partial
 from typing import NoReturn, TypeVar
@@ -16,7 +18,15 @@ from telnyx_wireless_async._validation import (
     check_seconds,
     check_uuid,
 )
-from telnyx_wireless_async.models import RegistrationStatus, SimCardStatusFilter
+from telnyx_wireless_async.models import (
+    DataAmount,
+    RegistrationStatus,
+    SimCardActionStatusFilter,
+    SimCardActionType,
+    SimCardStatusFilter,
+)
+from telnyx_wireless_async.resources._data_limit import data_limit_body
+from telnyx_wireless_async.resources.sim_card_groups import check_name
 from telnyx_wireless_async.resources.sim_cards import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_CONCURRENCY,
@@ -43,12 +53,14 @@ exit status:
   0    success
   1    unexpected error (a bug, or writing the output failed part way)
   2    usage error: bad option, an input file that is missing, unreadable,
-       empty or malformed, a ledger in use by another run, or an output
-       file that cannot be created (nothing was sent)
+       empty or malformed, a ledger in use by another run, an output file
+       that cannot be created (nothing was sent), or a SIM card group ID or
+       name that names no group, or several (nothing was changed)
   3    API error: the API could not be reached, refused the key, or failed
   4    partial failure: some registration codes failed, have no known outcome,
        or were found already registered on a retry, perhaps before the run
-       (see the ledger; run the same command again to resume)
+       (see the ledger; run the same command again to resume); for validate,
+       some codes are invalid or unknown
   130  interrupted (Ctrl-C)
 
 environment:
@@ -99,7 +111,27 @@ def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
     return _checked(float, "seconds", partial(check_seconds, allow_zero=allow_zero))
 
 
-_group_id = _checked(str, "a SIM card group ID", check_uuid)
+_uuid = _checked(str, "an ID", check_uuid)
+
+_group = _checked(str, "a SIM card group ID or name", check_name)
+
+_DATA_LIMIT = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]+)\s*")
+_DATA_UNITS = ("MB", "GB")
+
+
+def _data_limit(text: str) -> DataAmount:
+    """Parse ``2048MB``, ``2 GB`` or ``1.5gb`` into a `DataAmount`, judged by the SDK's check."""
+    match = _DATA_LIMIT.fullmatch(text)
+    if match is None or match.group(2).upper() not in _DATA_UNITS:
+        raise argparse.ArgumentTypeError(
+            f"expected an amount and a unit, MB or GB (such as 2048MB or 1.5GB), got {text!r}"
+        )
+    amount, unit = match.group(1), match.group(2).upper()
+    try:
+        body = data_limit_body(_NAME, {"amount": amount, "unit": unit})
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{_NAME}.")) from None
+    return DataAmount(amount=Decimal(body["amount"]), unit=body["unit"])
 
 
 def _words(what: str, enum: type[StrEnum] | None = None) -> Callable[[str], list[str]]:
@@ -208,7 +240,10 @@ def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
         help=f"only cards in this state; repeat for any of several ({statuses})",
     )
     filters.add_argument(
-        "--group", metavar="GROUP_ID", type=_group_id, help="only cards in this SIM card group"
+        "--group",
+        metavar="GROUP",
+        type=_group,
+        help="only cards in this SIM card group: its ID, or its name if no other group has it",
     )
     filters.add_argument(
         "--include-group",
@@ -265,7 +300,11 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
     )
     options = register.add_argument_group("registration options")
     options.add_argument(
-        "--group", metavar="GROUP_ID", type=_group_id, help="put the cards in this SIM card group"
+        "--group",
+        metavar="GROUP",
+        type=_group,
+        help="put the cards in this SIM card group: its ID, or its name if no other group "
+        "has it (default: the account's default group)",
     )
     options.add_argument(
         "--tag",
@@ -287,6 +326,198 @@ def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser
         default=DEFAULT_CHUNK_SIZE,
         help=f"codes per request (1-{MAX_CHUNK_SIZE}; default: {DEFAULT_CHUNK_SIZE})",
     )
+
+
+def _listing_output(parser: argparse.ArgumentParser, noun: str) -> None:
+    """Add ``--format table|jsonl|csv``, ``--output`` and ``--limit``, as `sims` has them."""
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--format",
+        choices=("table", "jsonl", "csv"),
+        help=f"table, jsonl (one JSON object per {noun}, as the API spells it), or csv "
+        "(default: table on a terminal, jsonl otherwise)",
+    )
+    output.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+    output.add_argument("--limit", metavar="N", type=_int_range(1), help=f"stop after N {noun}s")
+
+
+def _record_output(parser: argparse.ArgumentParser, noun: str) -> None:
+    """Add ``--format text|json`` for a command that prints one record."""
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        help=f"text (one field a line, for people) or json (the {noun} as the API spells it); "
+        "default: text on a terminal, json otherwise",
+    )
+
+
+def _add_sim(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    sim = commands.add_parser(
+        "sim",
+        parents=[common],
+        help="show one SIM card in full",
+        description="Show one SIM card in full: its status, group, data, device and network.",
+        epilog="The PIN and PUK codes are secrets: they are fetched and printed only with "
+        "--pin-puk, on standard output, and never appear in errors or --debug output.",
+    )
+    sim.add_argument("sim_card_id", metavar="ID", type=_uuid, help="the SIM card's ID")
+    sim.add_argument(
+        "--pin-puk", action="store_true", help="fetch and show the card's PIN and PUK codes"
+    )
+    sim.add_argument(
+        "--group", action="store_true", help="fetch the card's SIM card group too, and show it"
+    )
+    _record_output(sim, "card")
+
+
+def _add_actions(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    actions = commands.add_parser(
+        "actions",
+        parents=[common],
+        help="stream SIM card actions (enable, disable, standby...) as a table, JSON Lines or CSV",
+        description="Stream every SIM card action that matches the filters, page after page, "
+        "writing each as it arrives.",
+    )
+    filters = actions.add_argument_group("filters (an action must match every one given)")
+    filters.add_argument(
+        "--action-type",
+        choices=tuple(kind.value for kind in SimCardActionType),
+        help="only actions of this type",
+    )
+    filters.add_argument(
+        "--status",
+        choices=tuple(status.value for status in SimCardActionStatusFilter),
+        help="only actions in this state (the API cannot filter on interrupted)",
+    )
+    filters.add_argument(
+        "--sim-card-id", metavar="ID", type=_uuid, help="only the actions of this SIM card"
+    )
+    filters.add_argument(
+        "--bulk-action-id",
+        metavar="ID",
+        type=_uuid,
+        help="only the actions this bulk SIM card action started",
+    )
+    _listing_output(actions, "action")
+
+
+def _add_validate(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    validate = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="ask the API which registration codes in a file are valid, registering nothing",
+        description="Ask the API whether each registration code in FILE can be registered: "
+        "a dry run of register. Codes are sent in chunks, --concurrency at a time. The report "
+        "counts the valid, invalid and unknown codes (unknown: the API gave no verdict, or "
+        "the request failed after its retries), and lists the invalid ones with the API's "
+        "detail and the unknown ones with the reason.",
+        epilog="FILE is read as register reads it: one 10-digit code per line, or a CSV file "
+        "whose header names the code column; blank lines and # comments are skipped. "
+        "Exit status 4 if any code is invalid or unknown, 0 if every code is valid.",
+    )
+    validate.add_argument("file", metavar="FILE", help="the codes; - reads standard input")
+    validate.add_argument(
+        "--column",
+        metavar="NAME",
+        help="the CSV column holding the codes (default: registration_code or code)",
+    )
+    validate.add_argument(
+        "--chunk-size",
+        metavar="N",
+        type=_int_range(1, MAX_CHUNK_SIZE),
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"codes per request (1-{MAX_CHUNK_SIZE}; default: {DEFAULT_CHUNK_SIZE})",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "jsonl"),
+        default="text",
+        help="text (the report, for people; the default) or jsonl (one object per unique "
+        "code: code, outcome valid|invalid|unknown, and the detail or reason)",
+    )
+
+
+_GROUP_HELP = "the group's ID, or its name if no other group has it"
+
+
+def _add_groups(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    groups = commands.add_parser(
+        "groups",
+        parents=[common],
+        help="list, show, create, update and delete SIM card groups",
+        description="Manage SIM card groups. A group is named by its ID, or by its name when "
+        "no other group has that name; a name several groups share is refused (exit 2), "
+        "with their IDs.",
+        epilog="Data limits are an amount and a unit, MB or GB: 2048MB, 2GB, 1.5GB.",
+    )
+    verbs = groups.add_subparsers(
+        dest="groups_command", metavar="SUBCOMMAND", required=True, title="subcommands"
+    )
+    listing = verbs.add_parser(
+        "list",
+        parents=[common],
+        help="list the groups, with how many cards each holds",
+        description="List the SIM card groups, with how many cards each holds.",
+    )
+    listing.add_argument(
+        "--name", type=_group, help="only the groups with this name (exact, case included)"
+    )
+    _listing_output(listing, "group")
+
+    show = verbs.add_parser(
+        "show",
+        parents=[common],
+        help="show one group",
+        description="Show one SIM card group: its data limit, consumption and card count.",
+    )
+    show.add_argument("group", metavar="GROUP", type=_group, help=_GROUP_HELP)
+    show.add_argument("--iccids", action="store_true", help="list the ICCIDs of its cards too")
+    _record_output(show, "group")
+
+    create = verbs.add_parser(
+        "create",
+        parents=[common],
+        help="create a group",
+        description="Create a SIM card group, and show it. Names need not be unique, but a "
+        "name shared by several groups cannot name them here.",
+    )
+    create.add_argument("name", metavar="NAME", type=_group, help="the new group's name")
+    create.add_argument(
+        "--data-limit",
+        metavar="AMOUNT",
+        type=_data_limit,
+        help="the most data the group's cards may use, such as 2048MB or 2GB (default: the API's)",
+    )
+    _record_output(create, "group")
+
+    update = verbs.add_parser(
+        "update",
+        parents=[common],
+        help="rename a group or change its data limit",
+        description="Change a SIM card group's name or data limit (at least one), and show it.",
+    )
+    update.add_argument("group", metavar="GROUP", type=_group, help=_GROUP_HELP)
+    update.add_argument("--name", metavar="NAME", type=_group, help="the group's new name")
+    update.add_argument(
+        "--data-limit", metavar="AMOUNT", type=_data_limit, help="the new data limit, e.g. 4GB"
+    )
+    _record_output(update, "group")
+
+    delete = verbs.add_parser(
+        "delete",
+        parents=[common],
+        help="delete an empty group",
+        description="Delete a SIM card group for good. The API refuses to delete the default "
+        "group, and may refuse a group that still holds cards (move them first).",
+        epilog="On a terminal it asks first; elsewhere (a script, a pipe) --yes is required.",
+    )
+    delete.add_argument("group", metavar="GROUP", type=_group, help=_GROUP_HELP)
+    delete.add_argument(
+        "-y", "--yes", action="store_true", help="delete without asking for confirmation"
+    )
+    _record_output(delete, "deleted group")
 
 
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -350,6 +581,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = _global_options(in_command=True)
     _add_sims(commands, common)
     _add_register(commands, common)
+    _add_sim(commands, common)
+    _add_actions(commands, common)
+    _add_validate(commands, common)
+    _add_groups(commands, common)
     _add_emulator(commands, common)
     _add_demo(commands, common)
     return parser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,6 +66,8 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ";".join(str(item) for item in value)
+    if isinstance(value, Mapping):  # an action's settings, say: JSON, not Python's repr
+        return json.dumps(value, separators=(",", ":"))
     return str(value)
 
 

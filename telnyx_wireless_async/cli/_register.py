@@ -30,6 +30,7 @@ from telnyx_wireless_async import (
 from telnyx_wireless_async._registration import is_already_registered, points_at_a_code
 from telnyx_wireless_async.cli._codes_file import read_codes
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError
+from telnyx_wireless_async.cli._groups import resolve_group_id
 from telnyx_wireless_async.cli._ledger_file import LedgerEntry, LedgerFile, now
 from telnyx_wireless_async.cli._progress import ProgressBar
 from telnyx_wireless_async.cli._session import open_session
@@ -161,10 +162,13 @@ async def _register(
     async with session:
         # One cheap request first: a bad key or URL then fails before a single code is sent.
         await session.sim_cards.list(page_size=1)
+        group_id = None
+        if args.group is not None:
+            group_id = await resolve_group_id(session, args.group, option="--group")
         # Every option was checked by the parser, and every code by `read_codes`.
         await session.sim_cards.register(
             codes,
-            sim_card_group_id=args.group,
+            sim_card_group_id=group_id,
             tags=args.tags,
             status=args.status,
             chunk_size=args.chunk_size,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import math
 import sys
-from collections.abc import Iterator
-from contextlib import aclosing
 from typing import TextIO
 
 from telnyx_wireless_async import AsyncSession, SortOrder
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError
-from telnyx_wireless_async.cli._output import CardWriter, make_writer
+from telnyx_wireless_async.cli._groups import resolve_group_id
+from telnyx_wireless_async.cli._output import make_writer
 from telnyx_wireless_async.cli._session import open_session
+from telnyx_wireless_async.cli._writers import destination, paging, write_listing
 from telnyx_wireless_async.resources.sim_cards import SimCardFilters
 
 __all__ = ["run"]
@@ -22,7 +20,7 @@ __all__ = ["run"]
 _SORTS = {"asc": SortOrder.CONSUMED_DATA_ASC, "desc": SortOrder.CONSUMED_DATA_DESC}
 
 
-def _filters(args: argparse.Namespace) -> SimCardFilters:
+def _filters(args: argparse.Namespace, group_id: str | None) -> SimCardFilters:
     filters: SimCardFilters = {}
     if args.tags:
         filters["tags"] = args.tags
@@ -32,8 +30,8 @@ def _filters(args: argparse.Namespace) -> SimCardFilters:
         filters["msisdn"] = args.msisdn
     if args.statuses:
         filters["status"] = args.statuses
-    if args.group is not None:
-        filters["sim_card_group_id"] = args.group
+    if group_id is not None:
+        filters["sim_card_group_id"] = group_id
     if args.include_group:
         filters["include_sim_card_group"] = True
     if args.sort is not None:
@@ -41,51 +39,29 @@ def _filters(args: argparse.Namespace) -> SimCardFilters:
     return filters
 
 
-@contextlib.contextmanager
-def _destination(path: str | None) -> Iterator[TextIO]:
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    try:
-        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    with stream:
-        yield stream
-
-
 async def _stream(session: AsyncSession, args: argparse.Namespace, stream: TextIO, fmt: str) -> int:
-    limit: int | None = args.limit
-    page_size: int = args.page_size if limit is None else min(args.page_size, limit)
-    prefetch: int = args.concurrency
-    if limit is not None:
-        # No point fetching ahead pages past the limit.
-        prefetch = max(1, min(prefetch, math.ceil(limit / page_size) - 1))
-    try:
-        cards = session.sim_cards.stream(page_size=page_size, prefetch=prefetch, **_filters(args))
-    except (TypeError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-
-    # The writer (and its header) waits for the first answer, so an API error prints nothing.
-    writer: CardWriter | None = None
-    count = 0
-    async with session, aclosing(cards):
-        async for card in cards:
-            if writer is None:
-                writer = make_writer(fmt, stream, include_group=args.include_group)
-            writer.write(card)
-            count += 1
-            if count == limit:
-                break
-    if writer is None:
-        make_writer(fmt, stream, include_group=args.include_group)
-    return count
+    page_size, prefetch = paging(args)
+    async with session:
+        group_id = None
+        if args.group is not None:
+            group_id = await resolve_group_id(session, args.group, option="--group")
+        try:
+            cards = session.sim_cards.stream(
+                page_size=page_size, prefetch=prefetch, **_filters(args, group_id)
+            )
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+        return await write_listing(
+            cards,
+            lambda: make_writer(fmt, stream, include_group=args.include_group),
+            args.limit,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     """Stream the matching cards to the chosen destination; return the exit status."""
     session = open_session(args)
-    with _destination(args.output) as stream:
+    with destination(args.output) as stream:
         fmt = args.format or ("table" if stream.isatty() else "jsonl")
         count = asyncio.run(_stream(session, args, stream, fmt))
         stream.flush()
