@@ -1,7 +1,8 @@
 """The ``telnyx-wireless`` command line (also ``python -m telnyx_wireless_async``).
 
 Commands: ``sims`` streams the inventory, ``register`` registers the cards behind a file of
-codes resumably, ``emulator`` serves the bundled emulator, ``demo`` shows it all working.
+codes resumably, ``enable``, ``disable`` and ``standby`` act on many cards resumably,
+``emulator`` serves the bundled emulator, ``demo`` shows it all working.
 See ``telnyx-wireless --help`` for the options and exit statuses.
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from telnyx_wireless_async import RetryPolicy
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError, describe_api_error, one_line
-from telnyx_wireless_async.cli._parser import PROG, build_parser
+from telnyx_wireless_async.cli._parser import BULK_ACTIONS, PROG, build_parser
 from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.errors import TelnyxError
 
@@ -30,6 +31,8 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from telnyx_wireless_async.cli._sims import run
     elif name == "register":
         from telnyx_wireless_async.cli._register import run
+    elif name in BULK_ACTIONS:
+        from telnyx_wireless_async.cli._bulk_actions import run
     elif name == "emulator":
         from telnyx_wireless_async.cli._emulator import run
     else:

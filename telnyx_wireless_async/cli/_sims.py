@@ -17,12 +17,16 @@ from telnyx_wireless_async.cli._output import CardWriter, make_writer
 from telnyx_wireless_async.cli._session import open_session
 from telnyx_wireless_async.resources.sim_cards import SimCardFilters
 
-__all__ = ["run"]
+__all__ = ["card_filters", "run"]
 
 _SORTS = {"asc": SortOrder.CONSUMED_DATA_ASC, "desc": SortOrder.CONSUMED_DATA_DESC}
 
 
-def _filters(args: argparse.Namespace) -> SimCardFilters:
+def card_filters(args: argparse.Namespace) -> SimCardFilters:
+    """Return the filters that select cards (empty when none is given).
+
+    They are ``--tag``, ``--iccid``, ``--msisdn``, ``--status`` and ``--group``.
+    """
     filters: SimCardFilters = {}
     if args.tags:
         filters["tags"] = args.tags
@@ -34,6 +38,11 @@ def _filters(args: argparse.Namespace) -> SimCardFilters:
         filters["status"] = args.statuses
     if args.group is not None:
         filters["sim_card_group_id"] = args.group
+    return filters
+
+
+def _filters(args: argparse.Namespace) -> SimCardFilters:
+    filters = card_filters(args)
     if args.include_group:
         filters["include_sim_card_group"] = True
     if args.sort is not None:
