@@ -31,7 +31,7 @@ DATA_LIMIT_REASON = "The data limit was exceeded."
 
 @pytest.fixture
 def fake() -> FakeClock:
-    return FakeClock(tick=0.25)
+    return FakeClock(tick=1.0)
 
 
 @pytest.fixture
@@ -265,7 +265,8 @@ async def test_no_wait_lists_each_started_action_then_a_rerun_looks_them_up(
     outcomes = rows(run)
     assert {row["outcome"] for row in outcomes.values()} == {"started"}
     action_ids = {row["action_id"] for row in outcomes.values()}
-    assert len(action_ids) == 5 and None not in action_ids
+    assert len(action_ids) == 5
+    assert None not in action_ids
     assert "not waited for (--no-wait)" in run.stderr
 
     # Waiting now looks the recorded actions up: no action is started again.

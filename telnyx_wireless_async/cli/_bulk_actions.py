@@ -38,6 +38,7 @@ from telnyx_wireless_async.cli._action_ledger import (
     ACTION_LEDGER,
     ActionLedgerEntry,
     ActionLedgerFile,
+    ActionOutcome,
     RecordingActionLedger,
 )
 from telnyx_wireless_async.cli._action_output import make_outcome_writer
@@ -343,7 +344,7 @@ class TwoPhaseProgress:
 # -- acting ------------------------------------------------------------------------------------
 
 
-def _finished_kind(action: SimCardAction) -> str:
+def _finished_kind(action: SimCardAction) -> ActionOutcome:
     completed = action.status is not None and (
         action.status.value == SimCardActionStatusValue.COMPLETED
     )
@@ -351,13 +352,17 @@ def _finished_kind(action: SimCardAction) -> str:
 
 
 def _action_entry(
-    args: argparse.Namespace, card_id: str, action: SimCardAction, outcome: str, reason: str | None
+    args: argparse.Namespace,
+    card_id: str,
+    action: SimCardAction,
+    outcome: ActionOutcome,
+    reason: str | None,
 ) -> ActionLedgerEntry:
     status = action.status
     return ActionLedgerEntry(
         sim_card_id=card_id,
         action=args.action,
-        outcome=outcome,  # type: ignore[arg-type]  # one of ActionOutcome, by construction
+        outcome=outcome,
         at=now(),
         action_id=action.id,
         status=str(status.value) if status is not None and status.value is not None else None,
