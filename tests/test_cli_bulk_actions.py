@@ -9,8 +9,13 @@ command wrote (outcomes, ledger, exit status).
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import io
 import json
+import os
+import signal
+import sys
 import uuid
 from pathlib import Path
 
@@ -22,7 +27,7 @@ from telnyx_wireless_async.cli._bulk_actions import TwoPhaseProgress
 from telnyx_wireless_async.testing import EmulatorState
 
 from .conftest import API_KEY, FakeClock
-from .test_cli import Run, cli
+from .test_cli import Run, child_env, cli, start
 
 LOST = "lost"  # in no synthetic card's tag pool
 FAST = ("--poll-interval", "0.001")
@@ -464,3 +469,100 @@ def test_progress_shows_starting_then_waiting() -> None:
     text = stream.getvalue()
     assert "disable: starting" in text
     assert "disable: waiting" in text
+
+
+# -- as a process: a terminal, an interruption -------------------------------------------------
+
+
+async def _read_all(master: int, seen: bytearray, until: bytes | None = None) -> None:
+    """Read the terminal's output into `seen` until `until` shows, or the child closes it."""
+    while until is None or until not in seen:
+        try:
+            chunk = await asyncio.wait_for(asyncio.to_thread(os.read, master, 4096), 60)
+        except OSError:  # EIO: every process holding the terminal has ended
+            return
+        if not chunk:
+            return
+        seen.extend(chunk)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(("answer", "status"), [("y", ExitCode.OK), ("n", ExitCode.USAGE)])
+async def test_filter_on_a_terminal_asks_before_acting(
+    base_url: str, state: EmulatorState, answer: str, status: int
+) -> None:
+    import pty
+
+    ids = cards_in(state, "enabled", 3)
+    tag(state, ids + cards_in(state, "disabled", 1))
+    master, slave = pty.openpty()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "telnyx_wireless_async",
+            "disable",
+            "--tag",
+            LOST,
+            *FAST,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=child_env(base_url, API_KEY),
+        )
+        os.close(slave)
+        seen = bytearray()
+        await _read_all(master, seen, until=b"[y/N] ")
+        assert b"disable 3 SIM cards (1 disabled already)? [y/N] " in seen
+        assert posts(state) == []
+        os.write(master, answer.encode() + b"\n")
+        await _read_all(master, seen)
+        assert await asyncio.wait_for(process.wait(), 60) == status, seen.decode()
+    finally:
+        os.close(master)
+    if answer == "y":
+        assert sorted(posts(state)) == sorted(ids)
+        assert b"SIM CARD ID" in seen  # a table on a terminal
+    else:
+        assert posts(state) == []
+        assert b"not confirmed; nothing was sent" in seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no SIGINT to send")
+async def test_interrupted_run_keeps_its_ledger_and_a_rerun_finishes(
+    base_url: str, state: EmulatorState, tmp_path: Path
+) -> None:
+    ids = cards_in(state, "enabled", 100)
+    file = tmp_path / "ids.txt"
+    file.write_text("\n".join(ids) + "\n")
+    ledger = tmp_path / "ids.txt.disable.ledger.jsonl"
+    state.latency = 0.02
+    process = await start(
+        "disable", "--ids-file", str(file), "--concurrency", "2", *FAST, base_url=base_url
+    )
+    for _ in range(500):
+        await asyncio.sleep(0.02)
+        if ledger.exists() and ledger.read_text().count('"started"') >= 10:
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == ExitCode.INTERRUPTED, err
+    assert b"records what was done: run the same command again to resume" in err
+    latest = {str(line["sim_card_id"]): line["outcome"] for line in ledger_lines(ledger)}
+    assert 10 <= len(latest) < len(ids), "interrupted too late"
+    started_before = {card_id for card_id, outcome in latest.items() if outcome == "started"}
+    assert started_before
+
+    state.latency = 0.0
+    run = await cli("disable", "--ids-file", str(file), *FAST, base_url=base_url)
+
+    assert run.status == ExitCode.OK, run
+    assert "resuming from" in run.stderr
+    final = ledger_lines(ledger)
+    assert [line["sim_card_id"] for line in final] == ids
+    assert {line["outcome"] for line in final} <= {"completed", "already"}
+    assert all(status_of(state, card_id) == "disabled" for card_id in ids)
+    # The cards recorded started were looked up, not sent again.
+    times_sent = collections.Counter(posts(state))
+    assert {times_sent[card_id] for card_id in started_before} == {1}
+    assert set(times_sent) == set(ids)
