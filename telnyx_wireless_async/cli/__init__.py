@@ -1,9 +1,10 @@
 """The ``telnyx-wireless`` command line (also ``python -m telnyx_wireless_async``).
 
 Commands: ``sims`` streams the inventory, ``register`` registers the cards behind a file of
-codes resumably, ``sim`` shows one card, ``actions`` streams SIM card actions, ``validate``
-checks a file of codes, ``groups`` manages SIM card groups, ``emulator`` serves the bundled
-emulator, ``demo`` shows it all working.
+codes resumably, ``enable``, ``disable`` and ``standby`` act on many cards resumably, ``sim``
+shows one card, ``actions`` streams SIM card actions, ``validate`` checks a file of codes,
+``groups`` manages SIM card groups, ``emulator`` serves the bundled emulator, ``demo`` shows
+it all working.
 See ``telnyx-wireless --help`` for the options and exit statuses.
 """
 
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 
 from telnyx_wireless_async import RetryPolicy
 from telnyx_wireless_async.cli._errors import ExitCode, UsageError, describe_api_error, one_line
-from telnyx_wireless_async.cli._parser import PROG, build_parser
+from telnyx_wireless_async.cli._parser import BULK_ACTIONS, PROG, build_parser
 from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.errors import TelnyxError
 
@@ -40,6 +41,8 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from telnyx_wireless_async.cli._validate import run
     elif name == "groups":
         from telnyx_wireless_async.cli._groups import run
+    elif name in BULK_ACTIONS:
+        from telnyx_wireless_async.cli._bulk_actions import run
     elif name == "emulator":
         from telnyx_wireless_async.cli._emulator import run
     else:

@@ -29,7 +29,7 @@ class ExitCode(enum.IntEnum):
     API = 3
     """The API could not be reached, refused the key, or failed."""
     PARTIAL = 4
-    """Some registration codes failed, have no known outcome, or may predate the run."""
+    """Some registration codes or cards failed, have no known outcome, or may predate the run."""
     INTERRUPTED = 130
     """Interrupted by Ctrl-C (128 + SIGINT), as shells report it."""
 

@@ -1,4 +1,8 @@
-"""The ledger file: what became of each registration code, as JSON Lines.
+"""Ledger files: what became of each item of a run (a registration code, a card), as JSON Lines.
+
+The file mechanics (locking, appending, the atomic rewrite, a last line cut short) are
+`JsonLinesLedger`'s, whatever the entries; a `LedgerFormat` says how a command's entries
+are read. `LedgerFile` is the ``register`` ledger, one entry per registration code.
 
 One JSON object per line, for example::
 
@@ -14,6 +18,9 @@ first recorded as unknown (sent, no answer yet) just before its chunk is sent, t
 outcome once the answer arrives, so the file stays true if the process is killed at any point.
 The last line for a code is what counts. A run that finishes rewrites the file with one line
 per code.
+
+Every line of a ledger starts with its key field (``{"code":"`` here), which is how a last
+line cut short is told from a line that is not a ledger's at all.
 """
 
 from __future__ import annotations
@@ -25,13 +32,24 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Generic, Literal, Protocol, TypeVar
 
 from attrs import frozen
 
 from telnyx_wireless_async.cli._errors import UsageError
 
-__all__ = ["LedgerEntry", "LedgerFile", "Outcome", "load_ledger", "now"]
+__all__ = [
+    "REGISTRATION_LEDGER",
+    "JsonLinesLedger",
+    "LedgerEntry",
+    "LedgerFile",
+    "LedgerFormat",
+    "LedgerRecord",
+    "Outcome",
+    "load_ledger",
+    "now",
+    "read_ledger",
+]
 
 Outcome = Literal["registered", "failed", "unknown"]
 
@@ -71,6 +89,11 @@ class LedgerEntry:
     permanent: bool = False
     reason: str | None = None
     sent: bool = True
+
+    @property
+    def key(self) -> str:
+        """The code: what the ledger records one entry per."""
+        return self.code
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as the JSON object of its ledger line."""
@@ -114,16 +137,54 @@ class LedgerEntry:
         )
 
 
-_LINE_START = '{"code":"'
-"""How every line `LedgerFile` writes starts."""
+class LedgerRecord(Protocol):
+    """An entry of a ledger: one per key, written as one JSON object whose first field is it."""
+
+    @property
+    def key(self) -> str:
+        """What the ledger records one entry per (a code, a card id)."""
+        ...
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the entry as the JSON object of its line, the key field first."""
+        ...
 
 
-def _is_cut_short(line: str) -> bool:
+E = TypeVar("E", bound=LedgerRecord)
+
+
+@frozen(kw_only=True)
+class LedgerFormat(Generic[E]):
+    """How one command's ledger lines are read.
+
+    Attributes:
+        key_field: The JSON field every line starts with, holding the entry's key.
+        parse: Builds an entry from a line's JSON value; raises `ValueError` if it is not one.
+        writer: The command that writes such ledgers, for messages (``register``).
+    """
+
+    key_field: str
+    parse: Callable[[object], E]
+    writer: str
+
+    @property
+    def line_start(self) -> str:
+        """How every line of such a ledger starts, e.g. ``{"code":"``."""
+        return '{"' + self.key_field + '":"'
+
+
+REGISTRATION_LEDGER: LedgerFormat[LedgerEntry] = LedgerFormat(
+    key_field="code", parse=LedgerEntry.from_json, writer="register"
+)
+"""The ``register`` ledger: one `LedgerEntry` per registration code."""
+
+
+def _is_cut_short(line: str, start: str) -> bool:
     """Tell whether `line`, the last and without a newline, can be a line cut short."""
-    return line.startswith(_LINE_START) or _LINE_START.startswith(line)
+    return line.startswith(start) or start.startswith(line)
 
 
-def _parse_line(line: str) -> LedgerEntry:
+def _parse_line(line: str, fmt: LedgerFormat[E]) -> E:
     """Return the entry of a ledger line.
 
     Raises:
@@ -134,11 +195,16 @@ def _parse_line(line: str) -> LedgerEntry:
         record = json.loads(line)
     except RecursionError:
         raise ValueError("nested too deep") from None
-    return LedgerEntry.from_json(record)
+    return fmt.parse(record)
 
 
 def load_ledger(path: str) -> dict[str, LedgerEntry]:
-    """Read a ledger: each code's latest entry, in the order codes first appear.
+    """Read a ``register`` ledger: each code's latest entry (see `read_ledger`)."""
+    return read_ledger(path, REGISTRATION_LEDGER)
+
+
+def read_ledger(path: str, fmt: LedgerFormat[E]) -> dict[str, E]:
+    """Read a ledger: each key's latest entry, in the order keys first appear.
 
     A missing file is an empty ledger. A last line cut short (the process was killed while
     writing it: a start of a ledger line, without its newline) is ignored.
@@ -156,20 +222,20 @@ def load_ledger(path: str) -> dict[str, LedgerEntry]:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise UsageError(f"cannot read the ledger {path}: {reason or exc}") from None
     lines = text.split("\n")
-    entries: dict[str, LedgerEntry] = {}
+    entries: dict[str, E] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            entry = _parse_line(line)
+            entry = _parse_line(line, fmt)
         except ValueError:
-            if number == len(lines) and _is_cut_short(line):  # no newline: a write cut short
+            if number == len(lines) and _is_cut_short(line, fmt.line_start):  # a write cut short
                 continue
             raise UsageError(
                 f"{path}:{number}: not a ledger line; is this a ledger written by "
-                "telnyx-wireless register?"
+                f"telnyx-wireless {fmt.writer}?"
             ) from None
-        entries[entry.code] = entry
+        entries[entry.key] = entry
     return entries
 
 
@@ -194,21 +260,21 @@ _OPEN_ATTEMPTS = 10
 """Files opened and found replaced by the time they were locked, before giving up."""
 
 
-def _busy(path: str) -> UsageError:
+def _busy(path: str, writer: str) -> UsageError:
     return UsageError(
-        f"the ledger {path} is in use by another run of register; wait for it to finish, "
+        f"the ledger {path} is in use by another run of {writer}; wait for it to finish, "
         "or give this run another --ledger"
     )
 
 
-def _create_lock_file(path: str) -> str:
+def _create_lock_file(path: str, writer: str) -> str:
     """Stand in for `flock` where there is none: create ``LEDGER.lock``, or fail if it exists."""
     lock = f"{path}.lock"
     try:
         os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except FileExistsError:
         raise UsageError(
-            f"the ledger {path} is in use by another run of register: {lock} exists "
+            f"the ledger {path} is in use by another run of {writer}: {lock} exists "
             "(if no run is going, a run was killed and left it: remove it)"
         ) from None
     except OSError as exc:
@@ -226,7 +292,7 @@ def _is_named(file: BinaryIO, path: str) -> bool:
     return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
-def _open_locked(path: str) -> tuple[BinaryIO, bool]:
+def _open_locked(path: str, writer: str) -> tuple[BinaryIO, bool]:
     """Open `path` to read and write, creating it if needed, and lock it where `flock` exists.
 
     Returns:
@@ -253,7 +319,7 @@ def _open_locked(path: str) -> tuple[BinaryIO, bool]:
             _lock(descriptor)
         except BlockingIOError:
             file.close()
-            raise _busy(path) from None
+            raise _busy(path, writer) from None
         except OSError as exc:  # e.g. a file system without locks
             file.close()
             raise UsageError(f"cannot lock the ledger {path}: {exc.strerror or exc}") from None
@@ -265,10 +331,10 @@ def _open_locked(path: str) -> tuple[BinaryIO, bool]:
         if _is_named(file, path):
             return file, created
         file.close()
-    raise _busy(path)
+    raise _busy(path, writer)
 
 
-def _end_last_line(file: BinaryIO) -> None:
+def _end_last_line(file: BinaryIO, fmt: LedgerFormat[Any]) -> None:
     """Make the file end with a newline, so that what is appended starts a line of its own.
 
     A last line without its newline is a write the process was killed in, cut off here; or
@@ -292,20 +358,20 @@ def _end_last_line(file: BinaryIO) -> None:
     file.seek(start)
     line = file.read().decode("utf-8", errors="replace")
     try:
-        _parse_line(line)
+        _parse_line(line, fmt)
     except ValueError:
-        if _is_cut_short(line):
+        if _is_cut_short(line, fmt.line_start):
             file.truncate(start)
         return
     file.write(b"\n")
     file.flush()
 
 
-def _line(entry: LedgerEntry) -> bytes:
+def _line(entry: LedgerRecord) -> bytes:
     return (json.dumps(entry.to_json(), separators=(",", ":")) + "\n").encode()
 
 
-class LedgerFile:
+class JsonLinesLedger(Generic[E]):
     """A ledger open for appending, locked; each `append` reaches the operating system at once.
 
     Data handed to the operating system survives the process being killed, so `append`
@@ -321,21 +387,21 @@ class LedgerFile:
     Attributes:
         path: The ledger.
         created: Whether opening it created it.
-        recorded: What it recorded when opened (see `load_ledger`).
+        recorded: What it recorded when opened (see `read_ledger`).
     """
 
-    def __init__(self, path: str) -> None:
-        """Lock `path`, creating it if needed, read it, and make it ready for appending.
+    def __init__(self, path: str, fmt: LedgerFormat[E]) -> None:
+        """Lock `path`, creating it if needed, read it as `fmt`, and make it ready for appending.
 
         Raises:
             UsageError: Another run holds the ledger, or it cannot be opened, read or locked,
                 or a line is not a ledger entry.
         """
         self.path = path
-        self._lock_file = _create_lock_file(path) if _lock is None else None
+        self._lock_file = _create_lock_file(path, fmt.writer) if _lock is None else None
         self._closed = False
         try:
-            self._file, self.created = _open_locked(path)
+            self._file, self.created = _open_locked(path, fmt.writer)
         except OSError as exc:
             self._release_lock_file()
             raise UsageError(f"cannot write the ledger {path}: {exc.strerror or exc}") from None
@@ -343,8 +409,8 @@ class LedgerFile:
             self._release_lock_file()
             raise
         try:
-            self.recorded = load_ledger(path)
-            _end_last_line(self._file)
+            self.recorded = read_ledger(path, fmt)
+            _end_last_line(self._file, fmt)
         except OSError as exc:
             self.close()
             raise UsageError(f"cannot write the ledger {path}: {exc.strerror or exc}") from None
@@ -352,13 +418,13 @@ class LedgerFile:
             self.close()
             raise
 
-    def append(self, entries: Iterable[LedgerEntry]) -> None:
+    def append(self, entries: Iterable[E]) -> None:
         """Append `entries` and hand them to the operating system."""
         self._file.seek(0, os.SEEK_END)
         self._file.write(b"".join(_line(entry) for entry in entries))
         self._file.flush()
 
-    def rewrite(self, entries: Iterable[LedgerEntry]) -> None:
+    def rewrite(self, entries: Iterable[E]) -> None:
         """Replace the whole file with `entries`, one line each, atomically.
 
         The new file has a name of its own until it replaces the ledger, so no other writer
@@ -411,3 +477,11 @@ class LedgerFile:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(self._lock_file)
             self._lock_file = None
+
+
+class LedgerFile(JsonLinesLedger[LedgerEntry]):
+    """The ``register`` ledger, open and locked (see `JsonLinesLedger`)."""
+
+    def __init__(self, path: str) -> None:
+        """Lock and read the ``register`` ledger at `path` (see `JsonLinesLedger`)."""
+        super().__init__(path, REGISTRATION_LEDGER)

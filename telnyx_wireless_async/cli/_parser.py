@@ -26,6 +26,13 @@ from telnyx_wireless_async.models import (
     SimCardStatusFilter,
 )
 from telnyx_wireless_async.resources._data_limit import data_limit_body
+from telnyx_wireless_async.resources.sim_card_actions import (
+    DEFAULT_MAX_POLL_INTERVAL,
+    DEFAULT_POLL_INTERVAL,
+)
+from telnyx_wireless_async.resources.sim_card_actions import (
+    DEFAULT_TIMEOUT as DEFAULT_WAIT_TIMEOUT,
+)
 from telnyx_wireless_async.resources.sim_card_groups import check_name
 from telnyx_wireless_async.resources.sim_cards import (
     DEFAULT_CHUNK_SIZE,
@@ -35,7 +42,7 @@ from telnyx_wireless_async.resources.sim_cards import (
 )
 from telnyx_wireless_async.testing._command import add_emulator_arguments
 
-__all__ = ["PROG", "build_parser"]
+__all__ = ["BULK_ACTIONS", "PROG", "build_parser"]
 
 T = TypeVar("T")
 
@@ -58,9 +65,10 @@ exit status:
        name that names no group, or several (nothing was changed)
   3    API error: the API could not be reached, refused the key, or failed
   4    partial failure: some registration codes failed, have no known outcome,
-       or were found already registered on a retry, perhaps before the run
-       (see the ledger; run the same command again to resume); for validate,
-       some codes are invalid or unknown
+       or were found already registered on a retry, perhaps before the run;
+       or some cards' actions failed or have no known outcome (see the ledger;
+       run the same command again to resume); for validate, some codes are
+       invalid or unknown
   130  interrupted (Ctrl-C)
 
 environment:
@@ -184,7 +192,7 @@ def _global_options(*, in_command: bool) -> _Parser:
         metavar="N",
         type=_int_range(1, MAX_CONCURRENCY),
         default=default(DEFAULT_CONCURRENCY),
-        help="requests in flight at once: register chunks, or pages fetched ahead "
+        help="requests in flight at once: register chunks, card actions, or pages fetched ahead "
         f"(1-{MAX_CONCURRENCY}; default: {DEFAULT_CONCURRENCY})",
     )
     group.add_argument(
@@ -210,16 +218,9 @@ def _global_options(*, in_command: bool) -> _Parser:
     return parent
 
 
-def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
-    sims = commands.add_parser(
-        "sims",
-        parents=[common],
-        help="stream the SIM-card inventory as a table, JSON Lines or CSV",
-        description="Stream every SIM card that matches the filters, page after page, writing "
-        "each as it arrives: memory use does not grow with the inventory.",
-        epilog="Without --format: a table when writing to a terminal, JSON Lines otherwise.",
-    )
-    filters = sims.add_argument_group("filters (a card must match every one given)")
+def _add_card_filters(parser: argparse.ArgumentParser, title: str) -> argparse._ArgumentGroup:
+    """Add the options that select cards (``--tag``, ``--status`` ...); return their group."""
+    filters = parser.add_argument_group(title)
     filters.add_argument(
         "--tag",
         dest="tags",
@@ -245,6 +246,19 @@ def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
         type=_group,
         help="only cards in this SIM card group: its ID, or its name if no other group has it",
     )
+    return filters
+
+
+def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    sims = commands.add_parser(
+        "sims",
+        parents=[common],
+        help="stream the SIM-card inventory as a table, JSON Lines or CSV",
+        description="Stream every SIM card that matches the filters, page after page, writing "
+        "each as it arrives: memory use does not grow with the inventory.",
+        epilog="Without --format: a table when writing to a terminal, JSON Lines otherwise.",
+    )
+    filters = _add_card_filters(sims, "filters (a card must match every one given)")
     filters.add_argument(
         "--include-group",
         action="store_true",
@@ -255,16 +269,7 @@ def _add_sims(commands: argparse._SubParsersAction[_Parser], common: _Parser) ->
         choices=("asc", "desc"),
         help="order by data consumed in the current billing period",
     )
-    output = sims.add_argument_group("output")
-    output.add_argument(
-        "--format",
-        choices=("table", "jsonl", "csv"),
-        help="table, jsonl (one JSON object per card, as the API spells it), or csv",
-    )
-    output.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
-    )
-    output.add_argument("--limit", metavar="N", type=_int_range(1), help="stop after N cards")
+    _listing_output(sims, "card")
 
 
 def _add_register(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -520,6 +525,120 @@ def _add_groups(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     _record_output(delete, "deleted group")
 
 
+_card_id = _checked(str, "a SIM card ID", check_uuid)
+
+BULK_ACTIONS: dict[str, tuple[str, str]] = {
+    "enable": ("enable", "enabled"),
+    "disable": ("disable", "disabled"),
+    "standby": ("set_standby", "standby"),
+}
+"""Per lifecycle command: the SIM card action it starts, and the status it leads to."""
+
+_BULK_HELP = {
+    "enable": "enable many SIM cards, by ID or filter, and wait for each; resumable",
+    "disable": "disable many SIM cards, by ID or filter, and wait for each; resumable",
+    "standby": "set many SIM cards to standby, by ID or filter, and wait for each; resumable",
+}
+
+
+def _add_bulk_actions(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    """Add ``enable``, ``disable`` and ``standby``: one action on many cards, resumably."""
+    for name, (action, target) in BULK_ACTIONS.items():
+        command = commands.add_parser(
+            name,
+            parents=[common],
+            help=_BULK_HELP[name],
+            description=f"Start the {action} action on every SIM card selected, by ID or by "
+            "filter, at most --concurrency requests at once, and wait until each action has "
+            "finished. Selecting by filter reads every matching card's ID first, then acts, "
+            "so the action moving cards out of the filter cannot make any be missed. "
+            f"Cards the listing shows {target} already are not sent. Per-card outcomes go "
+            "to standard output, a summary to standard error.",
+            epilog="Selection: --id and --ids-file, or the filters; not both, and one of them "
+            "(no selection is refused rather than taken as every card). An IDs file holds "
+            "one SIM card ID per line; blank lines and lines starting with # are skipped. "
+            "Selecting by filter asks for confirmation on a terminal; elsewhere it needs "
+            "--yes (or --dry-run), else it stops with exit status 2 before anything is "
+            "sent. Outcomes: completed, already (in the target state already), failed (the "
+            "API refused, or the action failed: with the reason), unknown (with the reason), "
+            "started (--no-wait). Resuming: with a ledger, a rerun does not send again the "
+            "cards it records as completed, already or started, nor (unless --retry-failed) "
+            "failed; cards recorded started or unknown with an action ID have that action "
+            "looked up instead of a new one started. Exit status 4 when any card failed or "
+            "has no known outcome. Without --format: a table on a terminal, JSON Lines "
+            "otherwise.",
+        )
+        selection = command.add_argument_group("selection by ID")
+        selection.add_argument(
+            "--id",
+            dest="ids",
+            metavar="SIM_CARD_ID",
+            action="append",
+            type=_card_id,
+            help="act on this card; repeat for several",
+        )
+        selection.add_argument(
+            "--ids-file",
+            metavar="FILE",
+            help="act on the cards whose IDs FILE holds, one per line; - reads standard input",
+        )
+        _add_card_filters(command, "selection by filter (a card must match every one given)")
+        options = command.add_argument_group(f"{name} options")
+        options.add_argument(
+            "-n",
+            "--dry-run",
+            action="store_true",
+            help="send no action: count and list the cards that would be acted on (IDs are "
+            "looked up, one GET each, to tell which exist and which are "
+            f"{target} already)",
+        )
+        options.add_argument(
+            "-y", "--yes", action="store_true", help="act on cards selected by filter unasked"
+        )
+        options.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="return once every action is started (outcome: started), without waiting",
+        )
+        options.add_argument(
+            "--wait-timeout",
+            metavar="SECONDS",
+            type=_seconds(allow_zero=False),
+            default=DEFAULT_WAIT_TIMEOUT,
+            help="the longest to wait for the actions once all are started; those still "
+            f"running then are unknown (default: {DEFAULT_WAIT_TIMEOUT:g}; --timeout is "
+            "each request's)",
+        )
+        options.add_argument(
+            "--poll-interval",
+            metavar="SECONDS",
+            type=_seconds(allow_zero=False),
+            default=DEFAULT_POLL_INTERVAL,
+            help="seconds between the first rounds of looking the actions up, growing by "
+            f"half each round up to {DEFAULT_MAX_POLL_INTERVAL:g} (default: "
+            f"{DEFAULT_POLL_INTERVAL:g})",
+        )
+        options.add_argument(
+            "--ledger",
+            metavar="LEDGER",
+            help="where to record each card's outcome as JSON Lines, and resume from "
+            f"(default: FILE.{name}.ledger.jsonl with --ids-file FILE, else none); locked "
+            "while a run uses it",
+        )
+        options.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="act again on the cards the ledger records as failed",
+        )
+        options.add_argument(
+            "--format",
+            choices=("table", "jsonl", "csv"),
+            help="the per-card outcomes as a table, jsonl (one JSON object per card, as the "
+            "ledger writes it), or csv",
+        )
+        command.set_defaults(action=action, target=target)
+
+
 def _add_emulator(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     emulator = commands.add_parser(
         "emulator",
@@ -569,7 +688,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Manage Telnyx Wireless SIM cards from the command line: stream the\n"
-        "inventory, register cards in bulk, or try it all against the bundled emulator.",
+        "inventory, register cards in bulk, enable, disable or set standby many cards,\n"
+        "or try it all against the bundled emulator.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options(in_command=False)],
@@ -581,6 +701,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _global_options(in_command=True)
     _add_sims(commands, common)
     _add_register(commands, common)
+    _add_bulk_actions(commands, common)
     _add_sim(commands, common)
     _add_actions(commands, common)
     _add_validate(commands, common)

@@ -15,12 +15,16 @@ from telnyx_wireless_async.cli._session import open_session
 from telnyx_wireless_async.cli._writers import destination, paging, write_listing
 from telnyx_wireless_async.resources.sim_cards import SimCardFilters
 
-__all__ = ["run"]
+__all__ = ["card_filters", "resolve_group_filter", "run"]
 
 _SORTS = {"asc": SortOrder.CONSUMED_DATA_ASC, "desc": SortOrder.CONSUMED_DATA_DESC}
 
 
-def _filters(args: argparse.Namespace, group_id: str | None) -> SimCardFilters:
+def card_filters(args: argparse.Namespace) -> SimCardFilters:
+    """Return the filters that select cards (empty when none is given).
+
+    They are ``--tag``, ``--iccid``, ``--msisdn``, ``--status`` and ``--group``.
+    """
     filters: SimCardFilters = {}
     if args.tags:
         filters["tags"] = args.tags
@@ -30,8 +34,27 @@ def _filters(args: argparse.Namespace, group_id: str | None) -> SimCardFilters:
         filters["msisdn"] = args.msisdn
     if args.statuses:
         filters["status"] = args.statuses
-    if group_id is not None:
-        filters["sim_card_group_id"] = group_id
+    if args.group is not None:
+        # An id or a name: `resolve_group_filter` turns it into the group's id.
+        filters["sim_card_group_id"] = args.group
+    return filters
+
+
+async def resolve_group_filter(session: AsyncSession, filters: SimCardFilters) -> SimCardFilters:
+    """Return `filters` with ``--group``'s id or name resolved to the group's id.
+
+    Raises:
+        UsageError: No group, or more than one, answers to that name.
+    """
+    group = filters.get("sim_card_group_id")
+    if group is None:
+        return filters
+    group_id = await resolve_group_id(session, str(group), option="--group")
+    return {**filters, "sim_card_group_id": group_id}
+
+
+def _filters(args: argparse.Namespace) -> SimCardFilters:
+    filters = card_filters(args)
     if args.include_group:
         filters["include_sim_card_group"] = True
     if args.sort is not None:
@@ -42,13 +65,9 @@ def _filters(args: argparse.Namespace, group_id: str | None) -> SimCardFilters:
 async def _stream(session: AsyncSession, args: argparse.Namespace, stream: TextIO, fmt: str) -> int:
     page_size, prefetch = paging(args)
     async with session:
-        group_id = None
-        if args.group is not None:
-            group_id = await resolve_group_id(session, args.group, option="--group")
+        filters = await resolve_group_filter(session, _filters(args))
         try:
-            cards = session.sim_cards.stream(
-                page_size=page_size, prefetch=prefetch, **_filters(args, group_id)
-            )
+            cards = session.sim_cards.stream(page_size=page_size, prefetch=prefetch, **filters)
         except (TypeError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         return await write_listing(
