@@ -209,11 +209,15 @@ async def test_get_with_iccids_from_a_server_that_names_them_otherwise(
     assert group.name == "My Test Group"
 
 
-async def test_an_id_is_quoted_whole_into_the_path(
+async def test_a_path_id_must_be_a_uuid_and_goes_canonical(
     session: AsyncSession, recorder: Recorder
 ) -> None:
-    await session.sim_card_groups.get("../sim_cards")
-    assert recorder.last.url == f"{BASE}/sim_card_groups/..%2Fsim_cards"
+    for bad in ("../sim_cards", "fleet"):
+        with pytest.raises(ValueError, match=f"group_id must be a UUID, got {bad!r}"):
+            await session.sim_card_groups.get(bad)
+    assert recorder.requests == []
+    await session.sim_card_groups.get(GROUP_ID.upper())
+    assert recorder.last.url == f"{BASE}/sim_card_groups/{GROUP_ID}"
 
 
 async def test_an_unknown_group_is_a_not_found_error(

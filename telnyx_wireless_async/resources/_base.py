@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
-from uuid import UUID
 
 from telnyx_wireless_async._listing import (
     DEFAULT_PAGE_SIZE,
@@ -26,7 +24,7 @@ from telnyx_wireless_async._pagination import Identified, refuse_oversized_page
 from telnyx_wireless_async._query import page_params
 from telnyx_wireless_async._retry import RetryOutcome, RetryPolicy
 from telnyx_wireless_async._serde import ModelError, structurer, unstructure
-from telnyx_wireless_async._validation import MAX_PAGE_SIZE, check_int_range
+from telnyx_wireless_async._validation import MAX_PAGE_SIZE, check_int_range, check_uuid
 from telnyx_wireless_async.models import Page
 
 if TYPE_CHECKING:
@@ -42,20 +40,17 @@ Parse = Callable[[Any], Awaitable[T]]
 
 
 def path_id(name: str, value: object) -> str:
-    """Check an id that goes into a path, and quote it for the path.
+    """Check an id that goes into a path, and return it as the path carries it.
+
+    Every id in the API's paths is a UUID (``format: uuid`` in the spec), so anything
+    else is refused here, before a request is sent, rather than answered with a 404.
 
     Raises:
         TypeError: `value` is not a str or a UUID.
-        ValueError: `value` is blank, or holds a control character or a space.
+        ValueError: `value` is not a UUID (in any form `uuid.UUID` reads).
     """
-    if isinstance(value, UUID):
-        return str(value)
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str or UUID, got {value!r}")
-    if not value or any(c <= " " or c == "\x7f" for c in value):
-        raise ValueError(f"{name} must be a non-blank id without spaces, got {value!r}")
-    # Quoted whole: a "/" or ".." in an id must not reach another path.
-    return quote(value, safe="")
+    # Canonical: lower-case hex and hyphens only, so nothing in it needs quoting.
+    return check_uuid(name, value)
 
 
 _parsers: dict[Any, Parse[Any]] = {}
