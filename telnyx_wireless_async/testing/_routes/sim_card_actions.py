@@ -31,8 +31,9 @@ Choices where the spec is silent (lifecycle-notes.md §3):
   an action to the status the card already has (code 10032, "already enabled" and so on);
   a card with an action in progress (code 10031: its detail names the running action, to
   follow instead of retrying; a transitional status without an action, which only a test
-  writing ``inventory.change(index, status=...)`` can make, is refused the same way); enable or set_standby of a card without a group (code 10033: only a test can
-  make such a card, with ``inventory.change(index, sim_card_group_id=None)``).
+  writing ``inventory.change(index, status=...)`` can make, is refused the same way);
+  enable or set_standby of a card without a group (code 10033: only a test can make such a
+  card, with ``inventory.change(index, sim_card_group_id=None)``).
 - An unknown, deleted or malformed card ID is a 404; so is an unknown action ID.
 - Listings are oldest first, so pages stay put while new actions are appended. ``filter[status]``
   takes one of ``in-progress``, ``completed``, ``failed`` (the spec leaves ``interrupted``
