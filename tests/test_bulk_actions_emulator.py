@@ -152,8 +152,8 @@ async def test_mixed_fleet_every_card_in_one_group(fake: FakeClock) -> None:
         cards = [card async for card in session.sim_cards.list()]
         ids = [card.id for card in cards if card.id is not None]
         # Some cards in transit: their disable still runs when enable_many reaches them.
-        in_transit = [c.id for c in cards[:700] if c.status and c.status.value == "enabled"][:5]
-        for card_id in in_transit:
+        enabled = [c.id for c in cards[:700] if c.id and c.status and c.status.value == "enabled"]
+        for card_id in enabled[:5]:
             await session.sim_cards.disable(card_id)
         result = await session.sim_cards.enable_many(
             [*ids[:700], *ids[:10]], clock=fake, sleep=Sleeper(fake)
