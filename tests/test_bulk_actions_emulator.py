@@ -151,6 +151,10 @@ async def test_mixed_fleet_every_card_in_one_group(fake: FakeClock) -> None:
     async for session in open_session(state):
         cards = [card async for card in session.sim_cards.list()]
         ids = [card.id for card in cards if card.id is not None]
+        # Some cards in transit: their disable still runs when enable_many reaches them.
+        enabled = [c.id for c in cards[:700] if c.id and c.status and c.status.value == "enabled"]
+        for card_id in enabled[:5]:
+            await session.sim_cards.disable(card_id)
         result = await session.sim_cards.enable_many(
             [*ids[:700], *ids[:10]], clock=fake, sleep=Sleeper(fake)
         )

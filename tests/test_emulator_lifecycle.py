@@ -365,12 +365,85 @@ async def test_a_card_with_an_action_in_progress_refuses_another(
     assert status == 202
 
 
-@pytest.mark.parametrize("transit", ["enabling", "disabling", "registering", "setting_standby"])
-async def test_a_synthetic_card_in_transit_refuses_actions(
+TRANSITS = ("registering", "enabling", "disabling", "setting_standby")
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.mark.parametrize("seed", [0, 5, 77])
+async def test_a_fresh_account_has_no_card_in_transit_and_no_action(
+    clock: FakeClock, seed: int
+) -> None:
+    # Review 5, defect 5: synthetic cards used to sit in a transit for good, with no action.
+    state = EmulatorState(api_key=KEY, inventory_size=1000, seed=seed, clock=clock)
+    async with (
+        TestServer(create_app(state), host="127.0.0.1") as server,
+        aiohttp.ClientSession() as http,
+    ):
+        api = Api(http, str(server.make_url("/v2")))
+        cards = []
+        for page in (1, 2, 3, 4):
+            params = {"page[size]": "250", "page[number]": str(page)}
+            cards += (await api.ok("GET", "/sim_cards", params=params))["data"]
+        assert len(cards) == 1000
+        statuses = {card["status"]["value"] for card in cards}
+        assert statuses == {"enabled", "disabled", "standby", "data_limit_exceeded"}
+        assert not any(card["actions_in_progress"] for card in cards)
+        assert (await api.actions())["meta"]["total_results"] == 0
+
+
+async def test_no_card_stays_in_transit_past_the_action_duration(
+    api: Api, clock: FakeClock
+) -> None:
+    starts = {"disabled": "enable", "enabled": "set_standby", "standby": "disable"}
+    for start, action in starts.items():
+        card = await first_with(api, start)
+        assert (await api.act(card["id"], action))[0] == 202
+    in_transit = [c for c in await api.cards() if c["status"]["value"] in TRANSITS]
+    assert len(in_transit) == len(starts)
+    running = await api.actions(**{"filter[status]": "in-progress"})
+    assert running["meta"]["total_results"] == len(starts)
+    assert {a["sim_card_id"] for a in running["data"]} == {c["id"] for c in in_transit}
+
+    clock.advance(DURATION)
+    cards = await api.cards()
+    assert not [c for c in cards if c["status"]["value"] in TRANSITS]
+    assert not [c for c in cards if c["actions_in_progress"]]
+    assert (await api.actions(**{"filter[status]": "in-progress"}))["meta"]["total_results"] == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "action"),
+    [("disabled", "enable"), ("enabled", "disable"), ("enabled", "set_standby")],
+)
+async def test_a_refusal_names_the_running_action_and_lasts_only_while_it_runs(
+    api: Api, clock: FakeClock, start: str, action: str
+) -> None:
+    card = await first_with(api, start)
+    _, body = await api.act(card["id"], action)
+    started = body["data"]
+    for other in ("enable", "disable", "set_standby"):
+        status, refused = await api.act(card["id"], other)
+        assert (status, error_codes(refused)) == (422, ["10031"])
+        [named] = UUID_TEXT.findall(refused["errors"][0]["detail"])
+        found = (await api.ok("GET", f"/sim_card_actions/{named}"))["data"]
+        assert found["id"] == started["id"]
+        assert (found["sim_card_id"], found["action_type"]) == (card["id"], action)
+        assert found["status"]["value"] == "in-progress"
+    clock.advance(DURATION)
+    # Over: the card takes the next action (its own status is already reached, hence disable
+    # or enable rather than a repeat).
+    follow_up = "disable" if action == "enable" else "enable"
+    status, next_body = await api.act(card["id"], follow_up)
+    assert status == 202, next_body
+
+
+@pytest.mark.parametrize("transit", TRANSITS)
+async def test_a_transit_a_test_writes_without_an_action_still_refuses_actions(
     api: Api, lifecycle_state: EmulatorState, transit: str
 ) -> None:
     inventory = lifecycle_state.inventory
-    index = next(i for i in range(SIZE) if inventory.status_of(i) == transit)
+    index = next(i for i in range(SIZE) if inventory.status_of(i) == "enabled")
+    inventory.change(index, status=transit, actions_in_progress=True)
     status, body = await api.act(inventory.card_id(index), "disable")
     assert (status, error_codes(body)) == (422, ["10031"])
 

@@ -102,16 +102,21 @@ _MASK62 = (1 << 62) - 1
 _ID_MULTIPLIER = 0x2545F4914F6CDD1D & _MASK62
 _ID_INVERSE = pow(_ID_MULTIPLIER, -1, 1 << 62)
 
-# Weighted so that most cards are enabled, as in a live fleet, while every status still occurs.
+# Weighted so that most cards are enabled, as in a live fleet, while every stable status occurs.
+# No synthetic card is transitional: a card shows registering, enabling, disabling or
+# setting_standby only while an action started through the API runs on it, so a status and
+# its action never disagree. The last eight slots once drew those four statuses; they now draw
+# where each would have settled (registering and enabling to enabled, disabling to disabled,
+# setting_standby to standby), so every other card of a seed keeps the status it always had.
 _STATUS_BY_BITS: tuple[str, ...] = (
     ("enabled",) * 12
     + ("disabled",) * 5
     + ("standby",) * 4
     + ("data_limit_exceeded",) * 3
-    + ("registering",) * 2
-    + ("enabling",) * 2
-    + ("disabling",) * 2
-    + ("setting_standby",) * 2
+    + ("enabled",) * 2
+    + ("enabled",) * 2
+    + ("disabled",) * 2
+    + ("standby",) * 2
 )
 
 STATUS_REASONS: dict[str, str] = {
@@ -882,7 +887,7 @@ class Inventory:
                 "amount": _amount(self._consumed_tenths(index)),
                 "unit": "MB",
             },
-            actions_in_progress=status in TRANSITIONAL_STATUSES,
+            actions_in_progress=False,  # only an action started through the API runs
             created_at=_timestamp(created),
             updated_at=_timestamp(updated),
             esim_installation_status=(

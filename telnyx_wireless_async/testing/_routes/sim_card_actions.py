@@ -8,7 +8,12 @@
 Choices where the spec is silent (lifecycle-notes.md §3):
 
 - While its action runs, a card shows ``enabling``, ``disabling`` or ``setting_standby`` and
-  ``actions_in_progress: true``; the action is ``in-progress``.
+  ``actions_in_progress: true``; the action is ``in-progress``. Only then: synthetic cards are
+  never transitional (they draw ``enabled``, ``disabled``, ``standby`` or
+  ``data_limit_exceeded``), so a fresh account has no action running and every transitional
+  card has an action this route lists. Synthetic running actions were the alternative; they
+  would make an unfiltered listing scan the inventory to count them, and the clock be read on
+  every request until they ended.
 - An action ends ``action_duration`` seconds after it started, by the state's clock
   (``EmulatorState(clock=..., action_duration=...)``, ``--action-seconds``). Actions are
   finished lazily, when the next request arrives, so pending ones cost nothing.
@@ -24,10 +29,11 @@ Choices where the spec is silent (lifecycle-notes.md §3):
   ``enabled``, ``disabled`` or ``data_limit_exceeded``.
 - Refused with 422 and a Telnyx errors body, nothing started:
   an action to the status the card already has (code 10032, "already enabled" and so on);
-  a card with an action in progress, or in a transitional status (``registering``,
-  ``enabling`` ...) from its synthetic state (code 10031: look its actions up instead of
-  retrying); enable or set_standby of a card without a group (code 10033: only a test can
-  make such a card, with ``inventory.change(index, sim_card_group_id=None)``).
+  a card with an action in progress (code 10031: its detail names the running action, to
+  follow instead of retrying; a transitional status without an action, which only a test
+  writing ``inventory.change(index, status=...)`` can make, is refused the same way);
+  enable or set_standby of a card without a group (code 10033: only a test can make such a
+  card, with ``inventory.change(index, sim_card_group_id=None)``).
 - An unknown, deleted or malformed card ID is a 404; so is an unknown action ID.
 - Listings are oldest first, so pages stay put while new actions are appended. ``filter[status]``
   takes one of ``in-progress``, ``completed``, ``failed`` (the spec leaves ``interrupted``
