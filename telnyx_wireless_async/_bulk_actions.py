@@ -31,6 +31,7 @@ import random
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from telnyx_wireless_async._action_requests import ACTION_TARGETS
 from telnyx_wireless_async._bulk import ProgressCallback, _ProgressReporter, run_in_chunks
 from telnyx_wireless_async._retry import is_retryable
 from telnyx_wireless_async._validation import check_uuid
@@ -69,13 +70,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-ACTION_TARGETS: Mapping[SimCardActionType, str] = {
-    SimCardActionType.ENABLE: "enabled",
-    SimCardActionType.DISABLE: "disabled",
-    SimCardActionType.SET_STANDBY: "standby",
-}
-"""The card status each bulk action leads to."""
 
 CardInput = Iterable[object] | AsyncIterable[object]
 """Ids (str or UUID) or cards (anything with ``.id``), sync or async."""

@@ -444,12 +444,17 @@ class SimCards(Resource):
         async def post(once: RetryPolicy) -> SimCardAction:
             return await self._post(path, cast_to=SimCardAction, retry=once)
 
+        async def card_status() -> str | None:
+            status = (await self.get(card)).status
+            return None if status is None or status.value is None else str(status.value)
+
         return await start_action(
             self._session.sim_card_actions,
             post,
             sim_card_id=card,
             action_type=action_type,
             policy=self._session.retry_policy,
+            card_status=card_status,
         )
 
     # -- many cards ----------------------------------------------------------------------------
