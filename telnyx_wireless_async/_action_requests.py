@@ -30,6 +30,10 @@ keeps old history out; the server's clock may differ from ours), and:
   before this call (one the caller is retrying after fixing its cause), so the POST is
   sent again rather than that failure reported as this call's.
 
+An answer to the POST is checked against the request (`check_started_action`): one
+with no action id, or naming another card or another type, is an
+`APIResponseValidationError`, retried as a lost answer is.
+
 The filters are checked on each action again, for a server that ignores them.
 """
 
@@ -48,6 +52,7 @@ from telnyx_wireless_async._retry import (
     call_with_retries,
     is_retryable,
 )
+from telnyx_wireless_async._serde import ModelError
 from telnyx_wireless_async.errors import APIStatusError
 from telnyx_wireless_async.models import (
     SimCardAction,
@@ -63,6 +68,7 @@ __all__ = [
     "LOOKBACK",
     "CardStatus",
     "PostOnce",
+    "check_started_action",
     "find_started_action",
     "start_action",
 ]
@@ -84,6 +90,37 @@ PostOnce = Callable[[RetryPolicy], Awaitable[SimCardAction]]
 
 CardStatus = Callable[[], Awaitable[str | None]]
 """Fetches the card once and returns its status value (None when it has none)."""
+
+
+def check_started_action(
+    action: SimCardAction, *, sim_card_id: str, action_type: SimCardActionType
+) -> SimCardAction:
+    """Return the action a POST answered with, if it is the one asked for.
+
+    It must have an id, and its card and type, where given, must be those asked for.
+
+    Raises:
+        ModelError: It is not (the session raises `APIResponseValidationError`: the
+            attempt may have started an action, and the lookup looks for it).
+    """
+    if not isinstance(action.id, str) or not action.id.strip():
+        raise ModelError("$.data.id: the action started has no id")
+    if action.sim_card_id is not None and action.sim_card_id.lower() != sim_card_id:
+        raise ModelError(
+            f"$.data.sim_card_id: the action is for {_short(action.sim_card_id)},"
+            f" not for the card asked for, {sim_card_id}"
+        )
+    if action.action_type is not None and action.action_type != action_type:
+        raise ModelError(
+            f"$.data.action_type: the action is {_short(str(action.action_type))},"
+            f" not {action_type.value} as asked"
+        )
+    return action
+
+
+def _short(value: str) -> str:
+    """Quote a value the server sent, cut to a few dozen characters."""
+    return repr(value if len(value) <= 40 else value[:40] + "...")
 
 
 async def find_started_action(

@@ -37,6 +37,7 @@ from telnyx_wireless_async._retry import is_retryable
 from telnyx_wireless_async._validation import check_uuid
 from telnyx_wireless_async.errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     NotFoundError,
@@ -323,6 +324,15 @@ async def start_all(
                 ledger.record(kind, outcome)
             progress.chunk_done(1)
             return None
+        except APIResponseValidationError as error:
+            answered = True
+            reason = (
+                "no answer could be read as the action asked for, after the retries,"
+                f" and an action may have started: {error}"
+            )
+            ledger.record("unknown", CardActionOutcome(sim_card_id=card_id, reason=reason))
+            progress.chunk_done(1)
+            return None
         except APIConnectionError as error:
             reason = f"the request failed after its retries: {error}"
             ledger.record("unknown", CardActionOutcome(sim_card_id=card_id, reason=reason))
@@ -464,6 +474,16 @@ class ActionWaiter:
                     return
                 try:
                     action = await self._actions.get(action_id)
+                except (TypeError, ValueError) as error:
+                    # An id from the API that `get` refuses to put in a path: nothing sent.
+                    card_id = self._pending.pop(action_id)
+                    reason = f"its action id {action_id!r} cannot be looked up: {error}"
+                    self._ledger.record(
+                        "unknown",
+                        CardActionOutcome(sim_card_id=card_id, action_id=action_id, reason=reason),
+                    )
+                    self._progress.chunk_done(1)
+                    return
                 except NotFoundError as error:
                     card_id = self._pending.pop(action_id)
                     reason = f"its action {action_id} could not be found: {error}"

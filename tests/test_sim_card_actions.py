@@ -12,6 +12,7 @@ import pytest
 from telnyx_wireless_async import (
     ActionTimeoutError,
     APIConnectionError,
+    APIResponseValidationError,
     AsyncSession,
     ConflictError,
     InternalServerError,
@@ -639,3 +640,50 @@ async def test_a_refused_retry_with_only_a_failed_action_found_raises_the_refusa
     async with session_for(handler) as telnyx:
         with pytest.raises(UnprocessableEntityError, match="in no group"):
             await telnyx.sim_cards.enable(CARD)
+
+
+NOT_THE_ACTION_ASKED_FOR = {
+    "no id": {"data": {"status": {"value": "in-progress"}}},
+    "nothing": {"data": {}},
+    "a blank id": {"data": {"id": " ", "sim_card_id": CARD, "action_type": "disable"}},
+    "another card": {"data": {"id": CARD, "sim_card_id": OTHER_CARD, "action_type": "disable"}},
+    "another type": {"data": {"id": CARD, "sim_card_id": CARD, "action_type": "enable"}},
+}
+
+
+@pytest.mark.parametrize(
+    "answer", NOT_THE_ACTION_ASKED_FOR.values(), ids=list(NOT_THE_ACTION_ASKED_FOR)
+)
+async def test_an_answer_that_is_not_the_action_asked_for_is_a_typed_error(
+    answer: dict[str, Any],
+) -> None:
+    server = ActionsServer()
+
+    def handler(request: Request) -> Response:
+        if request.method == "POST":
+            server.requests.append(request)
+            return json_response(answer, status=202)
+        return server(request)
+
+    async with session_for(handler, retry=RetryPolicy(wait=False, max_attempts=3)) as telnyx:
+        with pytest.raises(APIResponseValidationError, match="/actions/disable") as caught:
+            await telnyx.sim_cards.disable(CARD)
+    assert caught.value.status == 202
+    # It may have started an action: each retry is preceded by a lookup.
+    assert [r.method for r in server.requests] == ["POST", "GET", "POST", "GET", "POST"]
+
+
+async def test_an_unreadable_answer_to_a_processed_post_returns_the_action_it_started() -> None:
+    server = ActionsServer()
+
+    def handler(request: Request) -> Response:
+        answer = server(request)
+        if request.method == "POST":
+            return json_response({"data": {"status": {"value": "in-progress"}}}, status=202)
+        return answer
+
+    async with session_for(handler) as telnyx:
+        action = await telnyx.sim_cards.enable(CARD)
+    [started] = server.actions
+    assert action.id == started["id"]
+    assert len(server.posts()) == 1

@@ -32,7 +32,7 @@ from telnyx_wireless_async.models import Page
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
 
-__all__ = ["Resource", "path_id"]
+__all__ = ["Parse", "Resource", "data_parser", "path_id"]
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT", bound=Identified)
@@ -61,7 +61,7 @@ def path_id(name: str, value: object) -> str:
 _parsers: dict[Any, Parse[Any]] = {}
 
 
-def _data_parser(cast_to: Any) -> Parse[Any]:
+def data_parser(cast_to: Any) -> Parse[Any]:
     """Return a parse that builds a response's ``data`` into `cast_to`; one per type."""
     if (known := _parsers.get(cast_to)) is not None:
         return known
@@ -112,7 +112,7 @@ class Resource:
         if parse is None:
             if cast_to is None:
                 raise TypeError("give cast_to or parse")
-            parse = _data_parser(cast_to)
+            parse = data_parser(cast_to)
         return await self._session.request(
             method,
             path,

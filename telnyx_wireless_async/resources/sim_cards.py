@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
-from telnyx_wireless_async._action_requests import start_action
+from telnyx_wireless_async._action_requests import check_started_action, start_action
 from telnyx_wireless_async._bulk import ProgressCallback
 from telnyx_wireless_async._bulk_actions import BulkActionLedger, CardInput, act_on_many
 from telnyx_wireless_async._code_validation import (
@@ -68,7 +68,7 @@ from telnyx_wireless_async.models import (
     SimCardStatusFilter,
     SortOrder,
 )
-from telnyx_wireless_async.resources._base import Resource, path_id
+from telnyx_wireless_async.resources._base import Resource, data_parser, path_id
 from telnyx_wireless_async.resources._data_limit import data_limit_body
 from telnyx_wireless_async.resources.sim_card_actions import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -425,6 +425,9 @@ class SimCards(Resource):
         Raises:
             TypeError, ValueError: `sim_card_id` is not a UUID, before anything is sent.
             UnprocessableEntityError: The API refused (the card is in no group, say).
+            APIResponseValidationError: Every answer was unreadable, or not the action
+                asked for (no id, another card or another type), and no action started
+                by the call was found.
             TelnyxError: The request failed after its retries.
         """
         return await self._act(sim_card_id, SimCardActionType.ENABLE)
@@ -440,9 +443,14 @@ class SimCards(Resource):
     async def _act(self, sim_card_id: str | UUID, action_type: SimCardActionType) -> SimCardAction:
         card = check_uuid("sim_card_id", sim_card_id)
         path = f"{self._card_path(card)}/actions/{action_type.value}"
+        structure = data_parser(SimCardAction)
+
+        async def parse(payload: Any) -> SimCardAction:
+            action: SimCardAction = await structure(payload)
+            return check_started_action(action, sim_card_id=card, action_type=action_type)
 
         async def post(once: RetryPolicy) -> SimCardAction:
-            return await self._post(path, cast_to=SimCardAction, retry=once)
+            return await self._post(path, parse=parse, retry=once)
 
         async def card_status() -> str | None:
             status = (await self.get(card)).status
