@@ -416,3 +416,34 @@ async def test_the_waiter_reports_an_action_id_it_cannot_poll_and_goes_on() -> N
     [outcome] = result.unknown
     assert (outcome.sim_card_id, outcome.action_id) == (cards[1], "not an id")
     assert "cannot be looked up" in (outcome.reason or "")
+
+
+@pytest.mark.parametrize("wait", [True, False])
+async def test_cards_given_the_same_action_id_are_each_unknown_saying_so(wait: bool) -> None:
+    clock = FakeClock()
+    cards = card_ids(4)
+    server = FleetServer(clock, cards)
+    shared = str(uuid.uuid4())
+    server.answer_instead = {
+        card: {"data": {"id": shared, "sim_card_id": card, "status": {"value": "in-progress"}}}
+        for card in cards[1:]
+    }
+    progress: list[tuple[int, int]] = []
+    result = await disable(
+        server,
+        cards,
+        wait=wait,
+        concurrency=1,
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+    assert ids_of(result.completed if wait else result.started) == {cards[0]}
+    assert ids_of(result.unknown) == set(cards[1:])
+    first = cards[1]
+    for outcome in result.unknown:
+        assert outcome.action_id == shared
+        other = cards[2] if outcome.sim_card_id == first else outcome.sim_card_id
+        assert outcome.reason == (
+            f"the API gave the same action id {shared} to cards {first} and {other}"
+        )
+    assert progress[-1] == (4, 4)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
