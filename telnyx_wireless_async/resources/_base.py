@@ -108,6 +108,7 @@ class Resource:
         label: str = "",
         outcome: RetryOutcome | None = None,
         sensitive: bool = False,
+        sensitive_success: bool = False,
     ) -> T:
         if parse is None:
             if cast_to is None:
@@ -124,6 +125,7 @@ class Resource:
             label=label,
             outcome=outcome,
             sensitive=sensitive,
+            sensitive_success=sensitive_success,
         )
 
     async def _get(
@@ -180,10 +182,27 @@ class Resource:
         )
 
     async def _patch(
-        self, path: str, *, body: Any, cast_to: type[T] | None = None, label: str = ""
+        self,
+        path: str,
+        *,
+        body: Any,
+        cast_to: type[T] | None = None,
+        label: str = "",
+        sensitive_success: bool = False,
     ) -> T:
-        """PATCH `path` with `body`, which holds only the fields to change."""
-        return await self._send("PATCH", path, body=body, cast_to=cast_to, label=label)
+        """PATCH `path` with `body`, which holds only the fields to change.
+
+        `sensitive_success` marks a 2xx answer that may hold secrets: see
+        `AsyncSession.request`.
+        """
+        return await self._send(
+            "PATCH",
+            path,
+            body=body,
+            cast_to=cast_to,
+            label=label,
+            sensitive_success=sensitive_success,
+        )
 
     async def _delete(
         self,
@@ -192,9 +211,17 @@ class Resource:
         cast_to: type[T] | None = None,
         params: Mapping[str, str] | None = None,
         label: str = "",
+        sensitive_success: bool = False,
     ) -> T:
-        """DELETE `path`."""
-        return await self._send("DELETE", path, cast_to=cast_to, params=params, label=label)
+        """DELETE `path`; `sensitive_success` as for `_patch`."""
+        return await self._send(
+            "DELETE",
+            path,
+            cast_to=cast_to,
+            params=params,
+            label=label,
+            sensitive_success=sensitive_success,
+        )
 
     def _list(
         self,

@@ -316,7 +316,7 @@ class SimCards(Resource):
                 field for it; a server that sends ``sim_card_group`` fills it).
             include_pin_puk_codes: Ask for the PIN and PUK codes, in
                 ``pin_puk_codes``. They are secrets: redacted in every ``repr``, and an
-                error about the answer shows none of it.
+                error about any answer, whatever its status, shows none of its body.
 
         Raises:
             TypeError, ValueError: A bad argument, before anything is sent.
@@ -391,7 +391,8 @@ class SimCards(Resource):
             raise ValueError(
                 "update needs at least one of tags, sim_card_group_id, data_limit, authorized_imeis"
             )
-        return await self._patch(path, body=body, cast_to=SimCardDetails)
+        # The answer is the spec's SIMCard, whose schema holds the PIN and PUK codes.
+        return await self._patch(path, body=body, cast_to=SimCardDetails, sensitive_success=True)
 
     async def delete(self, sim_card_id: str | UUID, *, report_lost: bool = False) -> SimCardDetails:
         """Delete a SIM card: it is disabled (status ``disabling`` meanwhile) and removed.
@@ -412,7 +413,9 @@ class SimCards(Resource):
         """
         path = self._card_path(sim_card_id)
         params = {"report_lost": "true"} if check_bool("report_lost", report_lost) else {}
-        return await self._delete(path, cast_to=SimCardDetails, params=params)
+        return await self._delete(
+            path, cast_to=SimCardDetails, params=params, sensitive_success=True
+        )
 
     async def enable(self, sim_card_id: str | UUID) -> SimCardAction:
         """Start enabling a SIM card; the card must be in a group (else a 422).
