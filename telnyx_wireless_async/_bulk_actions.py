@@ -13,6 +13,9 @@ Three steps, each built to the spec alone (no error codes, no listing order, no 
    action running is *already* there; otherwise it failed with the API's error. A 401
    or 403 refuses every card alike: no further card is started and the call raises, as
    ``register`` does; so does a connection that never got any answer.
+   An answer that is not the action asked for leaves its card unknown (an action may
+   have started), and cards the API gives one action id are each unknown, saying so:
+   the action cannot be told to be either's.
 3. `ActionWaiter` learns the outcome of many actions per request. Each round walks
    ``sim_card_actions.list(status="in-progress", action_type=X)``: a pending action seen
    there is still running. One not seen *may* have finished (or shifted across a page
@@ -31,11 +34,13 @@ import random
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from telnyx_wireless_async._action_requests import ACTION_TARGETS
 from telnyx_wireless_async._bulk import ProgressCallback, _ProgressReporter, run_in_chunks
 from telnyx_wireless_async._retry import is_retryable
 from telnyx_wireless_async._validation import check_uuid
 from telnyx_wireless_async.errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     NotFoundError,
@@ -69,13 +74,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-ACTION_TARGETS: Mapping[SimCardActionType, str] = {
-    SimCardActionType.ENABLE: "enabled",
-    SimCardActionType.DISABLE: "disabled",
-    SimCardActionType.SET_STANDBY: "standby",
-}
-"""The card status each bulk action leads to."""
 
 CardInput = Iterable[object] | AsyncIterable[object]
 """Ids (str or UUID) or cards (anything with ``.id``), sync or async."""
@@ -308,6 +306,7 @@ async def start_all(
         APIConnectionError: No request got any HTTP answer: the API cannot be reached.
     """
     answered = False
+    claims = _ActionClaims(ledger, progress, count_started=count_started)
 
     async def run_one(chunk: Sequence[str]) -> TelnyxError | None:
         nonlocal answered
@@ -329,6 +328,15 @@ async def start_all(
                 ledger.record(kind, outcome)
             progress.chunk_done(1)
             return None
+        except APIResponseValidationError as error:
+            answered = True
+            reason = (
+                "no answer could be read as the action asked for, after the retries,"
+                f" and an action may have started: {error}"
+            )
+            ledger.record("unknown", CardActionOutcome(sim_card_id=card_id, reason=reason))
+            progress.chunk_done(1)
+            return None
         except APIConnectionError as error:
             reason = f"the request failed after its retries: {error}"
             ledger.record("unknown", CardActionOutcome(sim_card_id=card_id, reason=reason))
@@ -341,6 +349,8 @@ async def start_all(
             progress.chunk_done(1)
             return None
         answered = True
+        if claims.collides(card_id, action):
+            return None
         if action.finished:
             ledger.record(kind_of_finished(action), _outcome_of(card_id, action))
             progress.chunk_done(1)
@@ -351,6 +361,45 @@ async def start_all(
         return None
 
     await run_in_chunks(cards, run_one, chunk_size=1, concurrency=concurrency)
+
+
+class _ActionClaims:
+    """Which card each action id was given to: an id given to two cards is neither's.
+
+    The waiter follows each card's action by its id, and an action belongs to one card:
+    when the API gives two cards the same id, which card it is for cannot be told, so
+    both are unknown, each saying why (a third card given it is unknown alike).
+    """
+
+    def __init__(
+        self, ledger: BulkActionLedger, progress: _ProgressReporter, *, count_started: bool
+    ) -> None:
+        self._ledger = ledger
+        self._progress = progress
+        self._count_started = count_started
+        # action id, lower case as the waiter keys it -> the first card given it, and its action
+        self._first: dict[str, tuple[str, SimCardAction]] = {}
+        self._shared: set[str] = set()  # ids whose first card is unknown already
+
+    def collides(self, card_id: str, action: SimCardAction) -> bool:
+        """Claim the action's id for the card; on a collision, record both cards unknown."""
+        key = (action.id or "").lower()
+        first = self._first.setdefault(key, (card_id, action))
+        if first[0] == card_id:
+            return False
+        first_card, first_action = first
+        reason = f"the API gave the same action id {action.id} to cards {first_card} and {card_id}"
+        self._ledger.record("unknown", _with_reason(_outcome_of(card_id, action), reason))
+        self._progress.chunk_done(1)
+        if key not in self._shared:
+            self._shared.add(key)
+            self._ledger.record(
+                "unknown", _with_reason(_outcome_of(first_card, first_action), reason)
+            )
+            # Counted done already if its action was finished, or counted as started.
+            if not (first_action.finished or self._count_started):
+                self._progress.chunk_done(1)
+        return True
 
 
 def _refused(card_id: str, error: APIStatusError) -> CardActionOutcome:
@@ -470,6 +519,16 @@ class ActionWaiter:
                     return
                 try:
                     action = await self._actions.get(action_id)
+                except (TypeError, ValueError) as error:
+                    # An id from the API that `get` refuses to put in a path: nothing sent.
+                    card_id = self._pending.pop(action_id)
+                    reason = f"its action id {action_id!r} cannot be looked up: {error}"
+                    self._ledger.record(
+                        "unknown",
+                        CardActionOutcome(sim_card_id=card_id, action_id=action_id, reason=reason),
+                    )
+                    self._progress.chunk_done(1)
+                    return
                 except NotFoundError as error:
                     card_id = self._pending.pop(action_id)
                     reason = f"its action {action_id} could not be found: {error}"
@@ -524,6 +583,7 @@ class ActionWaiter:
         Raises:
             TelnyxError: A round failed with an error other than a transient one (a 401).
         """
+        # One card per action id: `start_all` leaves no two running cards sharing one.
         self._pending = {
             (outcome.action_id or "").lower(): card_id
             for card_id, outcome in self._ledger.running().items()

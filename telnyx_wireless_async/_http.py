@@ -35,6 +35,7 @@ from telnyx_wireless_async.models import ErrorDetail
 
 __all__ = [
     "NO_ANSWER",
+    "PIN_PUK_FIELD",
     "USER_AGENT",
     "RateLimit",
     "build_headers",
@@ -42,6 +43,7 @@ __all__ = [
     "encode_json",
     "error_from_response",
     "key_forms",
+    "mentions_pin_puk_codes",
     "package_version",
     "parse_rate_limit",
     "schema_error",
@@ -226,6 +228,18 @@ def _parse_error_list(body: bytes, secret: str = "") -> tuple[ErrorDetail, ...]:
         return ()
 
 
+PIN_PUK_FIELD = b"pin_puk_codes"
+"""The field that holds a card's PIN and PUK codes: a body that names it may hold them."""
+
+ASKED_FOR_PIN_PUK = "the request asked for PIN and PUK codes"
+MENTIONS_PIN_PUK = "the answer mentions pin_puk_codes"
+
+
+def mentions_pin_puk_codes(body: bytes) -> bool:
+    """Tell whether a body names the field of the PIN and PUK codes."""
+    return PIN_PUK_FIELD in body
+
+
 def _about(request: str, message: str) -> str:
     """Start `message` with the request it is about (``"GET /sim_cards (page 3): ..."``)."""
     return f"{request}: {message}" if request else message
@@ -239,6 +253,7 @@ def error_from_response(
     request: str = "",
     rate_limit: RateLimit | None = None,
     secret: str = "",
+    sensitive: bool = False,
 ) -> APIStatusError:
     """Map a non-2xx response to the exception class for its status.
 
@@ -247,18 +262,31 @@ def error_from_response(
     headers read now when it is not given. `secret` (the API key) is struck out of
     what the server sent beyond the body, struck already (`strike_key`): the decoded
     errors and the request id, and so the message.
+
+    When the request asked for PIN and PUK codes (`sensitive`), or the body names
+    their field, nothing of the body is kept: no errors, no body, and the message says
+    the details were withheld; the status, the class and the request id remain.
     """
     if rate_limit is None:
         rate_limit = parse_rate_limit(status, headers, now=time.time())
-    errors = _parse_error_list(body, secret)
     request_id = headers.get("x-request-id")
     if request_id is not None and secret:
         request_id = request_id.replace(secret, "<redacted>")
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    summary = (
-        "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
-        or body[:200].decode("utf-8", "replace").strip()
-    )
+    withheld = ASKED_FOR_PIN_PUK if sensitive else None
+    if withheld is None and mentions_pin_puk_codes(body):
+        withheld = MENTIONS_PIN_PUK
+    if withheld is not None:
+        # The server may echo the codes anywhere in it: keep none of the body.
+        errors: tuple[ErrorDetail, ...] = ()
+        summary = f"details withheld: {withheld}"
+        body = b""
+    else:
+        errors = _parse_error_list(body, secret)
+        summary = (
+            "; ".join(f"{e.title}: {e.detail}" if e.detail else e.title for e in errors)
+            or body[:200].decode("utf-8", "replace").strip()
+        )
     message = _about(request, f"HTTP {status}" + (f": {summary}" if summary else ""))
     if request_id:
         message += f" (request id {request_id})"
@@ -319,6 +347,7 @@ def decipher_response(
     request: str = "",
     secret: str = "",
     rate_limit: RateLimit | None = None,
+    sensitive: bool = False,
 ) -> Any:
     """Return a response's decoded JSON, or raise the matching error.
 
@@ -330,6 +359,8 @@ def decipher_response(
             error's message.
         secret: Struck out of what decoding reveals for an error (the API key).
         rate_limit: The headers' `RateLimit`, when the caller has read it already.
+        sensitive: The request asked for PIN and PUK codes: a non-2xx error keeps
+            nothing of the body (`error_from_response`).
 
     Returns:
         The decoded JSON of a 2xx body, `secret` struck out of its ``errors``.
@@ -340,7 +371,13 @@ def decipher_response(
     """
     if not 200 <= status < 300:
         raise error_from_response(
-            status, headers, body, request=request, rate_limit=rate_limit, secret=secret
+            status,
+            headers,
+            body,
+            request=request,
+            rate_limit=rate_limit,
+            secret=secret,
+            sensitive=sensitive,
         )
     try:
         payload = json_loads(body)

@@ -18,6 +18,7 @@ from telnyx_wireless_async._http import (
     decipher_response,
     encode_json,
     key_forms,
+    mentions_pin_puk_codes,
     parse_rate_limit,
     schema_error,
     strike_key,
@@ -235,6 +236,7 @@ class AsyncSession:
         label: str = "",
         outcome: RetryOutcome | None = None,
         sensitive: bool = False,
+        sensitive_success: bool = False,
     ) -> T:
         """Send one API request, with retries, and build its result.
 
@@ -257,9 +259,14 @@ class AsyncSession:
                 ``GET /sim_cards (page 3):``.
             outcome: Records what the attempts came to (whether one may have been
                 processed, whether one was answered), whether the call returns or raises.
-            sensitive: The answer holds secrets (PIN and PUK codes): an error about a
-                2xx body then says neither what the body held nor where it went wrong,
-                and keeps no copy of it.
+            sensitive: The request asks for secrets (PIN and PUK codes), which any
+                answer may echo: an error about an answer, whatever its status, keeps
+                nothing of its body (no errors, no body, no detail in the message);
+                its status, class and request id remain.
+            sensitive_success: Only a 2xx answer may hold secrets (a card answered to
+                a PATCH or DELETE): an error about a 2xx body keeps nothing of it, and
+                an error answer is shown (unless it names ``pin_puk_codes``, which
+                any body, whatever the request, is withheld for).
 
         Returns:
             What `parse` built from the response.
@@ -305,6 +312,9 @@ class AsyncSession:
                 self._throttle.release(rate_limit, max_pause=policy.max_server_delay)
             return response, rate_limit
 
+        def withhold_success(body: bytes) -> bool:
+            return sensitive or sensitive_success or mentions_pin_puk_codes(body)
+
         async def send(deadline: float) -> T:
             response, rate_limit = await paced_exchange(deadline)
             status, body = response.status, strike_key(response.content, self._key_forms)
@@ -320,9 +330,10 @@ class AsyncSession:
                         request=asked,
                         secret=secret,
                         rate_limit=rate_limit,
+                        sensitive=sensitive,
                     )
                 except APIResponseValidationError:
-                    if not sensitive:
+                    if not withhold_success(body):
                         raise
                     mismatch = _withheld(asked, status, "is not valid JSON")
                 else:
@@ -331,7 +342,7 @@ class AsyncSession:
                     except ModelError as error:
                         mismatch = (
                             _withheld(asked, status, "does not match the API's schema")
-                            if sensitive
+                            if withhold_success(body)
                             else schema_error(status, body, error, request=asked, secret=secret)
                         )
             # Raised out here: the ModelError, as __context__, holds the server's values.

@@ -52,6 +52,8 @@ class FleetServer:
         duration: Seconds on the clock from an action's start to its end.
         others_in_progress: Other in-progress actions of the account (not ours).
         reshuffle: List in a new random order on every request.
+        answer_instead: Cards whose action POST is answered 202 with this body, and
+            starts nothing.
     """
 
     def __init__(self, clock: FakeClock, cards: list[str], *, seed: int = 1) -> None:
@@ -63,6 +65,7 @@ class FleetServer:
         self.duration = 5.0
         self.others_in_progress = 0
         self.reshuffle = False
+        self.answer_instead: dict[str, Any] = {}
         self.actions: dict[str, dict[str, Any]] = {}
         self.requests: Counter[str] = Counter()
         self.posts = 0
@@ -110,6 +113,8 @@ class FleetServer:
         assert match is not None, path
         assert match.group(2) == "disable", path
         card = match.group(1)
+        if card in self.answer_instead:
+            return json_response(self.answer_instead[card], status=202)
         if card in self.refuse or self.status[card] == "disabled":
             error = {"code": "x", "title": "Unprocessable", "detail": "no can do"}
             return json_response({"errors": [error]}, status=422)
@@ -378,3 +383,67 @@ async def test_result_repr_shows_counts_not_ids() -> None:
     )
     assert cards[0] not in repr(result)
     json.dumps([o.sim_card_id for o in result.completed])
+
+
+async def test_an_answer_that_is_not_the_action_asked_for_leaves_that_card_unknown() -> None:
+    clock = FakeClock()
+    cards = card_ids(4)
+    server = FleetServer(clock, cards)
+    server.answer_instead = {
+        cards[1]: {"data": {"status": {"value": "in-progress"}}},  # no id
+        cards[2]: {"data": {"id": str(uuid.uuid4()), "sim_card_id": cards[0]}},  # another card
+        cards[3]: {"data": {"id": str(uuid.uuid4()), "action_type": "enable"}},  # another type
+    }
+    ledger = BulkActionLedger()
+    result = await disable(server, cards, ledger=ledger)
+    assert ids_of(result.completed) == {cards[0]}
+    assert ids_of(result.unknown) == set(cards[1:])
+    for outcome in result.unknown:
+        assert outcome.action_id is None
+        assert "an action may have started" in (outcome.reason or "")
+    assert "has no id" in (result.unknown[0].reason or "")
+    assert result == ledger.result()
+
+
+async def test_the_waiter_reports_an_action_id_it_cannot_poll_and_goes_on() -> None:
+    clock = FakeClock()
+    cards = card_ids(3)
+    server = FleetServer(clock, cards)
+    unusable = {"id": "not an id", "sim_card_id": cards[1], "status": {"value": "in-progress"}}
+    server.answer_instead = {cards[1]: {"data": unusable}}
+    result = await disable(server, cards)
+    assert ids_of(result.completed) == {cards[0], cards[2]}
+    [outcome] = result.unknown
+    assert (outcome.sim_card_id, outcome.action_id) == (cards[1], "not an id")
+    assert "cannot be looked up" in (outcome.reason or "")
+
+
+@pytest.mark.parametrize("wait", [True, False])
+async def test_cards_given_the_same_action_id_are_each_unknown_saying_so(wait: bool) -> None:
+    clock = FakeClock()
+    cards = card_ids(4)
+    server = FleetServer(clock, cards)
+    shared = str(uuid.uuid4())
+    server.answer_instead = {
+        card: {"data": {"id": shared, "sim_card_id": card, "status": {"value": "in-progress"}}}
+        for card in cards[1:]
+    }
+    progress: list[tuple[int, int]] = []
+    result = await disable(
+        server,
+        cards,
+        wait=wait,
+        concurrency=1,
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+    assert ids_of(result.completed if wait else result.started) == {cards[0]}
+    assert ids_of(result.unknown) == set(cards[1:])
+    first = cards[1]
+    for outcome in result.unknown:
+        assert outcome.action_id == shared
+        other = cards[2] if outcome.sim_card_id == first else outcome.sim_card_id
+        assert outcome.reason == (
+            f"the API gave the same action id {shared} to cards {first} and {other}"
+        )
+    assert progress[-1] == (4, 4)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)

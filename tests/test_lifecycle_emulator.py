@@ -556,3 +556,43 @@ async def test_a_lost_answer_returns_the_new_action_not_an_earlier_one_of_the_sa
     assert newest.action_type == "enable"
     assert action.id == newest.id != earlier.id
     assert len(state.actions) == 3
+
+
+async def test_a_503_before_processing_is_retried_past_an_earlier_failed_action(
+    session: AsyncSession, state: EmulatorState, clock: FakeClock
+) -> None:
+    # Disabling fails while the card is over its data limit; the limit is raised, and
+    # the card disabled again, whose first POST meets a 503 that started nothing.
+    card_id = card_with(state, "data_limit_exceeded")
+    failed = await wait(session, clock, await session.sim_cards.disable(card_id))
+    assert failed.status is not None
+    assert failed.status.value == "failed"
+    big = DataAmount(amount=Decimal(1_000_000), unit="GB")
+    await session.sim_cards.update(card_id, data_limit=big)
+    assert status_of(await session.sim_cards.get(card_id)) == "enabled"
+    path = f"/sim_cards/{card_id}/actions/disable"
+    state.add_fault(Fault(status=503, method="POST", path=path))
+    action = await session.sim_cards.disable(card_id)
+    assert action.id != failed.id
+    done = await wait(session, clock, action)
+    assert done.status is not None
+    assert done.status.value == "completed"
+    assert status_of(await session.sim_cards.get(card_id)) == "disabled"
+
+
+async def test_a_503_before_processing_is_retried_past_an_earlier_completed_action(
+    session: AsyncSession, state: EmulatorState, clock: FakeClock
+) -> None:
+    card_id = card_with(state, "enabled")
+    earlier = await wait(session, clock, await session.sim_cards.disable(card_id))
+    await wait(session, clock, await session.sim_cards.enable(card_id))
+    path = f"/sim_cards/{card_id}/actions/disable"
+    state.add_fault(Fault(status=503, method="POST", path=path))
+    result = await session.sim_cards.disable_many(
+        [card_id], poll_interval=1.0, clock=clock, sleep=fake_sleep(clock)
+    )
+    [outcome] = result.completed
+    assert outcome.action_id != earlier.id
+    assert status_of(await session.sim_cards.get(card_id)) == "disabled"
+    posts = [p for m, p in sent(state, "POST") if p == f"/v2{path}"]
+    assert len(posts) == 3  # two disables, the second sent twice (after its 503)

@@ -22,6 +22,7 @@ import pytest
 from telnyx_wireless_async import (
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     AsyncSession,
     AuthenticationError,
     PinPukCodes,
@@ -30,6 +31,7 @@ from telnyx_wireless_async import (
     RetryPolicy,
     SimCardDetails,
     TelnyxError,
+    UnprocessableEntityError,
 )
 from telnyx_wireless_async.testing import (
     EmulatorState,
@@ -396,6 +398,108 @@ async def test_pin_codes_of_a_good_answer_reach_no_log(caplog: pytest.LogCapture
     assert got.pin_puk_codes == PinPukCodes(**PINS)
     assert_no_pin(caplog.text)
     assert_no_pin(repr(got))
+
+
+def pin_session(answer: Response | Callable[[], Response]) -> AsyncSession:
+    def handler(request: object) -> Response:
+        return answer() if callable(answer) else answer
+
+    return AsyncSession(
+        API_KEY,
+        base_url="https://api.example.test/v2",
+        transport=MockTransport(handler),
+        retry=RetryPolicy(wait=False, max_attempts=2),
+    )
+
+
+ECHOED = f"could not render pin_puk_codes {PINS}"
+ERROR_ANSWERS = {
+    "500 with the codes in its detail": (500, {"title": "Internal error", "detail": ECHOED}),
+    "422 with the codes in detail and meta": (
+        422,
+        {"title": "Unprocessable", "detail": "pin1=4821 puk1=61738294", "meta": PINS},
+    ),
+    "404 with the codes in its title": (404, {"title": f"no card with pin {PINS['pin1']}"}),
+    "429 with the codes in its source": (429, {"title": "Slow down", "source": PINS}),
+}
+
+
+@pytest.mark.parametrize(("status", "error"), ERROR_ANSWERS.values(), ids=list(ERROR_ANSWERS))
+async def test_an_error_answer_to_a_pin_puk_request_withholds_its_body(
+    status: int, error: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    answer = json_response(
+        {"errors": [{"code": "10000", **error}]},
+        status=status,
+        headers={"x-request-id": "req-7"},
+    )
+    async with pin_session(answer) as telnyx:
+        with pytest.raises(APIStatusError) as caught:
+            await telnyx.sim_cards.get(CARD_ID, include_pin_puk_codes=True)
+    raised = caught.value
+    assert_no_pin(everything_said_about(raised))
+    assert (raised.status, raised.request_id, raised.errors, raised.body) == (
+        status,
+        "req-7",
+        (),
+        b"",
+    )
+    assert "details withheld" in str(raised)
+    assert "PIN and PUK codes" in str(raised)
+    assert_no_pin(caplog.text)
+    if status >= 500 or status == 429:
+        assert "retrying" in caplog.text
+
+
+async def test_an_error_answer_without_pin_puk_asked_for_keeps_its_details() -> None:
+    answer = json_response(
+        {"errors": [{"code": "1", "title": "Nope", "detail": "card is busy"}]}, status=422
+    )
+    async with pin_session(answer) as telnyx:
+        with pytest.raises(UnprocessableEntityError, match="card is busy") as caught:
+            await telnyx.sim_cards.get(CARD_ID)
+    assert caught.value.errors[0].detail == "card is busy"
+
+
+BROKEN_CARD_ANSWERS = [
+    {"data": {"id": CARD_ID, "pin_puk_codes": PINS, "status": 5}},
+    {"data": {"id": CARD_ID, "record": {"pin1": PINS["pin1"]}, "tags": PINS["puk1"]}},
+]
+"""2xx answers to PATCH and DELETE (the spec's SIMCard, holding the codes) that cannot be read."""
+
+
+@pytest.mark.parametrize("verb", ["update", "delete"])
+@pytest.mark.parametrize("broken", BROKEN_CARD_ANSWERS)
+async def test_a_broken_card_answer_to_patch_or_delete_keeps_no_code(
+    verb: str, broken: dict[str, object]
+) -> None:
+    async with pin_session(json_response(broken)) as telnyx:
+        call = (
+            telnyx.sim_cards.update(CARD_ID, tags=["x"])
+            if verb == "update"
+            else telnyx.sim_cards.delete(CARD_ID)
+        )
+        with pytest.raises(APIResponseValidationError, match="withheld") as caught:
+            await call
+    assert caught.value.body == b""
+    assert_no_pin(everything_said_about(caught.value))
+
+
+async def test_a_refused_patch_shows_its_detail_unless_it_mentions_pin_puk_codes() -> None:
+    unknown_group = {"code": "10015", "title": "Invalid", "detail": "unknown group"}
+    answer = json_response({"errors": [unknown_group]}, status=422)
+    async with pin_session(answer) as telnyx:
+        with pytest.raises(UnprocessableEntityError, match="unknown group") as caught:
+            await telnyx.sim_cards.update(CARD_ID, tags=["x"])
+    assert caught.value.errors[0].detail == "unknown group"
+    echoing = {"code": "1", "title": "Invalid", "detail": "bad", "meta": {"pin_puk_codes": PINS}}
+    answer = json_response({"errors": [echoing]}, status=422)
+    async with pin_session(answer) as telnyx:
+        with pytest.raises(UnprocessableEntityError, match="withheld") as caught:
+            await telnyx.sim_cards.update(CARD_ID, tags=["x"])
+    assert (caught.value.errors, caught.value.body) == ((), b"")
+    assert_no_pin(everything_said_about(caught.value))
 
 
 # -- PIN and PUK codes on the command line ------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from telnyx_wireless_async import (
     ActionTimeoutError,
     APIConnectionError,
+    APIResponseValidationError,
     AsyncSession,
     ConflictError,
     InternalServerError,
@@ -31,6 +32,9 @@ from .conftest import API_KEY, FakeClock
 BASE = "https://api.example.test/v2"
 CARD = "6a09cdc3-8948-47f0-aa62-74ac943d6c58"
 OTHER_CARD = "11111111-2222-4333-8444-555555555555"
+
+
+TARGETS = {"enable": "enabled", "disable": "disabled", "set_standby": "standby"}
 
 
 def stamp(when: datetime) -> str:
@@ -56,6 +60,16 @@ class ActionsServer:
         self.ignore_filters = False
         self.polls: dict[str, int] = {}
         self.ids = (f"00000000-0000-4000-8000-{n:012d}" for n in itertools.count(1))
+        self.initial_status = "enabled"
+
+    def card_status(self, card: str) -> str:
+        """The card's status: where its latest completed action put it."""
+        done = [
+            a
+            for a in self.actions
+            if a["sim_card_id"] == card and a["status"]["value"] == "completed"
+        ]
+        return TARGETS[done[-1]["action_type"]] if done else self.initial_status
 
     def add(self, *, card: str, kind: str, status: str, age: float = 0.0) -> dict[str, Any]:
         created = stamp(datetime.now(UTC) - timedelta(seconds=age))
@@ -114,6 +128,9 @@ class ActionsServer:
                 "total_results": len(found),
             }
             return json_response({"data": page, "meta": meta})
+        if request.method == "GET" and parts[0] == "sim_cards" and len(parts) == 2:
+            status = {"value": self.card_status(parts[1])}
+            return json_response({"data": {"id": parts[1], "status": status}})
         if request.method == "GET" and parts[0] == "sim_card_actions":
             for action in self.actions:
                 if action["id"] == parts[1]:
@@ -537,4 +554,136 @@ async def test_the_lookup_returns_a_quick_action_already_finished() -> None:
     async with session_for(handler) as telnyx:
         action = await telnyx.sim_cards.enable(CARD)
     assert action.finished
+    assert len(server.posts()) == 1
+
+
+def refused_first_post(server: ActionsServer, status: int) -> Any:
+    """`server`, except that its first POST is answered `status` without being processed."""
+    answers = iter([json_response({}, status=status)])
+
+    def handler(request: Request) -> Response:
+        if request.method == "POST" and (answer := next(answers, None)) is not None:
+            server.requests.append(request)
+            return answer
+        return server(request)
+
+    return handler
+
+
+async def test_a_lost_answer_is_retried_past_an_earlier_completed_action_of_the_type() -> None:
+    server = ActionsServer()
+    earlier = server.add(card=CARD, kind="disable", status="completed", age=30)
+    server.add(card=CARD, kind="enable", status="completed", age=15)  # enabled since
+    async with session_for(refused_first_post(server, 503)) as telnyx:
+        action = await telnyx.sim_cards.disable(CARD)
+    assert len(server.posts()) == 2  # the 503 started nothing: the POST was sent again
+    assert action.id == server.actions[-1]["id"] != earlier["id"]
+    cards = [r for r in server.requests if r.url == f"{BASE}/sim_cards/{CARD}"]
+    assert [r.method for r in cards] == ["GET"]  # the card looked at once, found enabled
+
+
+async def test_a_lost_answer_is_retried_past_an_earlier_failed_action_of_the_type() -> None:
+    server = ActionsServer()
+    earlier = server.add(card=CARD, kind="disable", status="failed", age=10)
+    async with session_for(refused_first_post(server, 503)) as telnyx:
+        action = await telnyx.sim_cards.disable(CARD)
+    assert len(server.posts()) == 2
+    assert action.id == server.actions[-1]["id"] != earlier["id"]
+    assert action.status is not None
+    assert action.status.value == "in-progress"
+    # A failed action is never taken for ours: no need to look at the card.
+    assert not any(r.url == f"{BASE}/sim_cards/{CARD}" for r in server.requests)
+
+
+async def test_a_refused_retry_takes_a_completed_action_once_the_card_is_in_its_target() -> None:
+    server = ActionsServer()
+    server.initial_status = "disabled"
+    server.add(card=CARD, kind="enable", status="completed", age=20)  # the lost attempt's
+
+    def handler(request: Request) -> Response:
+        if request.method == "POST":
+            server.requests.append(request)
+            if len(server.posts()) == 1:
+                return json_response({}, status=502)
+            error = {"code": "1", "title": "Unprocessable", "detail": "already enabled"}
+            return json_response({"errors": [error]}, status=422)
+        return server(request)
+
+    # The first lookup finds the completed action, but the card still shows disabled (a
+    # lagging read): the POST is retried, refused, and the second lookup sees it enabled.
+    statuses = iter(["disabled"])
+    card_status = server.card_status
+
+    def lagging(card: str) -> str:
+        return next(statuses, None) or card_status(card)
+
+    server.card_status = lagging  # type: ignore[method-assign]
+    async with session_for(handler) as telnyx:
+        action = await telnyx.sim_cards.enable(CARD)
+    assert action.id == server.actions[0]["id"]
+    assert len(server.posts()) == 2
+
+
+async def test_a_refused_retry_with_only_a_failed_action_found_raises_the_refusal() -> None:
+    server = ActionsServer()
+    server.add(card=CARD, kind="enable", status="failed", age=5)
+
+    def handler(request: Request) -> Response:
+        if request.method == "POST":
+            server.requests.append(request)
+            if len(server.posts()) == 1:
+                return json_response({}, status=500)
+            error = {"code": "1", "title": "Unprocessable", "detail": "card is in no group"}
+            return json_response({"errors": [error]}, status=422)
+        return server(request)
+
+    async with session_for(handler) as telnyx:
+        with pytest.raises(UnprocessableEntityError, match="in no group"):
+            await telnyx.sim_cards.enable(CARD)
+
+
+NOT_THE_ACTION_ASKED_FOR = {
+    "no id": {"data": {"status": {"value": "in-progress"}}},
+    "nothing": {"data": {}},
+    "a blank id": {"data": {"id": " ", "sim_card_id": CARD, "action_type": "disable"}},
+    "another card": {"data": {"id": CARD, "sim_card_id": OTHER_CARD, "action_type": "disable"}},
+    "another type": {"data": {"id": CARD, "sim_card_id": CARD, "action_type": "enable"}},
+}
+
+
+@pytest.mark.parametrize(
+    "answer", NOT_THE_ACTION_ASKED_FOR.values(), ids=list(NOT_THE_ACTION_ASKED_FOR)
+)
+async def test_an_answer_that_is_not_the_action_asked_for_is_a_typed_error(
+    answer: dict[str, Any],
+) -> None:
+    server = ActionsServer()
+
+    def handler(request: Request) -> Response:
+        if request.method == "POST":
+            server.requests.append(request)
+            return json_response(answer, status=202)
+        return server(request)
+
+    async with session_for(handler, retry=RetryPolicy(wait=False, max_attempts=3)) as telnyx:
+        with pytest.raises(APIResponseValidationError, match="/actions/disable") as caught:
+            await telnyx.sim_cards.disable(CARD)
+    assert caught.value.status == 202
+    # It may have started an action: each retry is preceded by a lookup.
+    assert [r.method for r in server.requests] == ["POST", "GET", "POST", "GET", "POST"]
+
+
+async def test_an_unreadable_answer_to_a_processed_post_returns_the_action_it_started() -> None:
+    server = ActionsServer()
+
+    def handler(request: Request) -> Response:
+        answer = server(request)
+        if request.method == "POST":
+            return json_response({"data": {"status": {"value": "in-progress"}}}, status=202)
+        return answer
+
+    async with session_for(handler) as telnyx:
+        action = await telnyx.sim_cards.enable(CARD)
+    [started] = server.actions
+    assert action.id == started["id"]
     assert len(server.posts()) == 1

@@ -30,7 +30,7 @@ from telnyx_wireless_async.models import Page
 if TYPE_CHECKING:
     from telnyx_wireless_async._session import AsyncSession
 
-__all__ = ["Resource", "path_id"]
+__all__ = ["Parse", "Resource", "data_parser", "path_id"]
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT", bound=Identified)
@@ -56,7 +56,7 @@ def path_id(name: str, value: object) -> str:
 _parsers: dict[Any, Parse[Any]] = {}
 
 
-def _data_parser(cast_to: Any) -> Parse[Any]:
+def data_parser(cast_to: Any) -> Parse[Any]:
     """Return a parse that builds a response's ``data`` into `cast_to`; one per type."""
     if (known := _parsers.get(cast_to)) is not None:
         return known
@@ -103,11 +103,12 @@ class Resource:
         label: str = "",
         outcome: RetryOutcome | None = None,
         sensitive: bool = False,
+        sensitive_success: bool = False,
     ) -> T:
         if parse is None:
             if cast_to is None:
                 raise TypeError("give cast_to or parse")
-            parse = _data_parser(cast_to)
+            parse = data_parser(cast_to)
         return await self._session.request(
             method,
             path,
@@ -119,6 +120,7 @@ class Resource:
             label=label,
             outcome=outcome,
             sensitive=sensitive,
+            sensitive_success=sensitive_success,
         )
 
     async def _get(
@@ -175,10 +177,27 @@ class Resource:
         )
 
     async def _patch(
-        self, path: str, *, body: Any, cast_to: type[T] | None = None, label: str = ""
+        self,
+        path: str,
+        *,
+        body: Any,
+        cast_to: type[T] | None = None,
+        label: str = "",
+        sensitive_success: bool = False,
     ) -> T:
-        """PATCH `path` with `body`, which holds only the fields to change."""
-        return await self._send("PATCH", path, body=body, cast_to=cast_to, label=label)
+        """PATCH `path` with `body`, which holds only the fields to change.
+
+        `sensitive_success` marks a 2xx answer that may hold secrets: see
+        `AsyncSession.request`.
+        """
+        return await self._send(
+            "PATCH",
+            path,
+            body=body,
+            cast_to=cast_to,
+            label=label,
+            sensitive_success=sensitive_success,
+        )
 
     async def _delete(
         self,
@@ -187,9 +206,17 @@ class Resource:
         cast_to: type[T] | None = None,
         params: Mapping[str, str] | None = None,
         label: str = "",
+        sensitive_success: bool = False,
     ) -> T:
-        """DELETE `path`."""
-        return await self._send("DELETE", path, cast_to=cast_to, params=params, label=label)
+        """DELETE `path`; `sensitive_success` as for `_patch`."""
+        return await self._send(
+            "DELETE",
+            path,
+            cast_to=cast_to,
+            params=params,
+            label=label,
+            sensitive_success=sensitive_success,
+        )
 
     def _list(
         self,

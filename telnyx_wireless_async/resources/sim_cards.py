@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, TypedDict, Unpack
 from uuid import UUID
 
-from telnyx_wireless_async._action_requests import start_action
+from telnyx_wireless_async._action_requests import check_started_action, start_action
 from telnyx_wireless_async._bulk import ProgressCallback
 from telnyx_wireless_async._bulk_actions import BulkActionLedger, CardInput, act_on_many
 from telnyx_wireless_async._code_validation import (
@@ -68,7 +68,7 @@ from telnyx_wireless_async.models import (
     SimCardStatusFilter,
     SortOrder,
 )
-from telnyx_wireless_async.resources._base import Resource, path_id
+from telnyx_wireless_async.resources._base import Resource, data_parser, path_id
 from telnyx_wireless_async.resources._data_limit import data_limit_body
 from telnyx_wireless_async.resources.sim_card_actions import (
     DEFAULT_MAX_POLL_INTERVAL,
@@ -316,7 +316,7 @@ class SimCards(Resource):
                 field for it; a server that sends ``sim_card_group`` fills it).
             include_pin_puk_codes: Ask for the PIN and PUK codes, in
                 ``pin_puk_codes``. They are secrets: redacted in every ``repr``, and an
-                error about the answer shows none of it.
+                error about any answer, whatever its status, shows none of its body.
 
         Raises:
             TypeError, ValueError: A bad argument, before anything is sent.
@@ -391,7 +391,8 @@ class SimCards(Resource):
             raise ValueError(
                 "update needs at least one of tags, sim_card_group_id, data_limit, authorized_imeis"
             )
-        return await self._patch(path, body=body, cast_to=SimCardDetails)
+        # The answer is the spec's SIMCard, whose schema holds the PIN and PUK codes.
+        return await self._patch(path, body=body, cast_to=SimCardDetails, sensitive_success=True)
 
     async def delete(self, sim_card_id: str | UUID, *, report_lost: bool = False) -> SimCardDetails:
         """Delete a SIM card: it is disabled (status ``disabling`` meanwhile) and removed.
@@ -412,7 +413,9 @@ class SimCards(Resource):
         """
         path = self._card_path(sim_card_id)
         params = {"report_lost": "true"} if check_bool("report_lost", report_lost) else {}
-        return await self._delete(path, cast_to=SimCardDetails, params=params)
+        return await self._delete(
+            path, cast_to=SimCardDetails, params=params, sensitive_success=True
+        )
 
     async def enable(self, sim_card_id: str | UUID) -> SimCardAction:
         """Start enabling a SIM card; the card must be in a group (else a 422).
@@ -425,6 +428,9 @@ class SimCards(Resource):
         Raises:
             TypeError, ValueError: `sim_card_id` is not a UUID, before anything is sent.
             UnprocessableEntityError: The API refused (the card is in no group, say).
+            APIResponseValidationError: Every answer was unreadable, or not the action
+                asked for (no id, another card or another type), and no action started
+                by the call was found.
             TelnyxError: The request failed after its retries.
         """
         return await self._act(sim_card_id, SimCardActionType.ENABLE)
@@ -440,9 +446,18 @@ class SimCards(Resource):
     async def _act(self, sim_card_id: str | UUID, action_type: SimCardActionType) -> SimCardAction:
         card = check_uuid("sim_card_id", sim_card_id)
         path = f"{self._card_path(card)}/actions/{action_type.value}"
+        structure = data_parser(SimCardAction)
+
+        async def parse(payload: Any) -> SimCardAction:
+            action: SimCardAction = await structure(payload)
+            return check_started_action(action, sim_card_id=card, action_type=action_type)
 
         async def post(once: RetryPolicy) -> SimCardAction:
-            return await self._post(path, cast_to=SimCardAction, retry=once)
+            return await self._post(path, parse=parse, retry=once)
+
+        async def card_status() -> str | None:
+            status = (await self.get(card)).status
+            return None if status is None or status.value is None else str(status.value)
 
         return await start_action(
             self._session.sim_card_actions,
@@ -450,6 +465,7 @@ class SimCards(Resource):
             sim_card_id=card,
             action_type=action_type,
             policy=self._session.retry_policy,
+            card_status=card_status,
         )
 
     # -- many cards ----------------------------------------------------------------------------
