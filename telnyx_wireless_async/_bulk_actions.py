@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from telnyx_wireless_async._action_requests import ACTION_TARGETS
 from telnyx_wireless_async._bulk import ProgressCallback, _ProgressReporter, run_in_chunks
+from telnyx_wireless_async._polling import jittered, poll_step
 from telnyx_wireless_async._retry import is_retryable
 from telnyx_wireless_async._validation import check_uuid
 from telnyx_wireless_async.errors import (
@@ -433,10 +433,6 @@ async def _look_into_refusal(
     return "failed", _refused(card_id, error)
 
 
-def _jittered(seconds: float) -> float:
-    return random.uniform(seconds / 2, seconds)
-
-
 class ActionWaiter:
     """Waits for many SIM card actions of one type, learning many outcomes per request."""
 
@@ -610,8 +606,8 @@ class ActionWaiter:
                 logger.info("a round of waiting for %s actions failed: %s", self._type.value, error)
             if final or clock() >= deadline:
                 break
-            base = min(max_poll_interval, poll_interval * 1.5 ** (rounds - 1))
-            pause = max(_jittered(base), hint or 0.0)
+            base = poll_step(poll_interval, max_poll_interval, rounds)
+            pause = max(jittered(base), hint or 0.0)
         running = self._ledger.running()
         for action_id, card_id in list(self._pending.items()):
             last = self._last.get(action_id)
@@ -667,7 +663,7 @@ async def act_on_many(
     if ledger.running():
         elapsed = clock() - started_at
         # Actions started a while ago may be done: look at once; else give them a moment.
-        first_pause = 0.0 if elapsed >= poll_interval else _jittered(poll_interval)
+        first_pause = 0.0 if elapsed >= poll_interval else jittered(poll_interval)
         waiter = ActionWaiter(
             actions, action_type, ledger=ledger, progress=progress, concurrency=concurrency
         )

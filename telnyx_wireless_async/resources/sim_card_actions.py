@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypedDict, Unpack
 from uuid import UUID
 
 from telnyx_wireless_async._listing import DEFAULT_PREFETCH, Listing
+from telnyx_wireless_async._polling import jittered, poll_step
 from telnyx_wireless_async._query import (
     Param,
     enum_value,
@@ -40,7 +40,6 @@ LIST_PATH = "/sim_card_actions"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 30.0
-POLL_BACKOFF = 1.5
 
 Clock = Callable[[], float]
 """A monotonic clock in seconds, ``time.monotonic`` by default."""
@@ -189,7 +188,7 @@ class SimCardActions(Resource):
         deadline = clock() + timeout
         polls = 0
         # An action object was just seen: wait before the first poll. An id: look now.
-        pause = _jittered(poll_interval) if last is not None else 0.0
+        pause = jittered(poll_interval) if last is not None else 0.0
         while True:
             left = deadline - clock()
             final = pause >= left  # the last poll, at the deadline
@@ -211,8 +210,8 @@ class SimCardActions(Resource):
                 return last
             if final or clock() >= deadline:
                 break
-            base = min(max_poll_interval, poll_interval * POLL_BACKOFF ** (polls - 1))
-            pause = max(_jittered(base), hint or 0.0)
+            base = poll_step(poll_interval, max_poll_interval, polls)
+            pause = max(jittered(base), hint or 0.0)
         if last is None:
             # Not one poll got an answer in time: nothing to report but the id.
             last = SimCardAction(id=action_id)
@@ -223,8 +222,3 @@ class SimCardActions(Resource):
             action=last,
             timeout=timeout,
         )
-
-
-def _jittered(seconds: float) -> float:
-    """Return a pause between half of `seconds` and all of it: spread out, never near zero."""
-    return random.uniform(seconds / 2, seconds)
