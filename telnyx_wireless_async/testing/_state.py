@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from telnyx_wireless_async._validation import check_int_range, check_seconds
+
 from ._actions import ActionStore
 from ._faults import FaultDecision, FaultProfile, Outcome, draw_fault
 from ._inventory import DEFAULT_TAG_POOL, Inventory
@@ -145,8 +147,12 @@ class EmulatorState:
                 card's, drawn reproducibly from ``seed``.
 
         Raises:
-            ValueError: If ``action_duration`` or ``action_failure_rate`` is out of range.
+            TypeError, ValueError: If ``latency``, ``max_codes_per_request``,
+                ``action_duration`` or ``action_failure_rate`` is out of range, as the
+                command line would refuse it.
         """
+        check_seconds("latency", latency, allow_zero=True)
+        check_int_range("max_codes_per_request", max_codes_per_request, low=1)
         if not (isinstance(action_duration, int | float) and math.isfinite(action_duration)):
             raise ValueError(f"action_duration must be finite seconds, got {action_duration!r}")
         if action_duration < 0:
@@ -157,7 +163,7 @@ class EmulatorState:
             )
         self.api_key = api_key
         self.inventory = Inventory(size=inventory_size, seed=seed, tag_pool=tag_pool)
-        self.latency = latency
+        self._latency = float(latency)
         self.max_codes_per_request = max_codes_per_request
         self.requests: list[RecordedRequest] = []
         self.in_flight = 0
@@ -191,6 +197,15 @@ class EmulatorState:
     def settle(self) -> None:
         """Finish every SIM card action that is due by the clock; the app does it per request."""
         self.actions.settle()
+
+    @property
+    def latency(self) -> float:
+        """Seconds every request waits before it is handled; finite, at least 0."""
+        return self._latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._latency = check_seconds("latency", seconds, allow_zero=True)
 
     @property
     def fault_profile(self) -> FaultProfile:
