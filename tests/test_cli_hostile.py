@@ -427,6 +427,7 @@ async def test_register_reports_a_deeply_nested_ledger_line_as_a_usage_error(
         # A form feed is not a line break: line numbers are those an editor shows.
         (f"{registration_code(1)}\f\n12345\n", "codes.txt:2: '12345'"),
     ],
+    ids=["csv-field-over-the-limit", "form-feed"],  # short: see the nested ledger test above
 )
 async def test_register_reports_hostile_codes_files_as_usage_errors(
     base_url: str, state: EmulatorState, tmp_path: Path, content: str, message: str
