@@ -37,6 +37,7 @@ from telnyx_wireless_async.testing import (
     EmulatorState,
     Fault,
     MockTransport,
+    Request,
     Response,
     json_response,
     registration_code,
@@ -538,9 +539,10 @@ async def test_a_failing_pin_puk_run_shows_no_code_even_with_debug(
     assert "withheld" in run.stderr
     assert run.stdout == ""
     assert_no_pin(run.stderr)
+
+
 async def test_pin_and_puk_codes_a_server_sends_anyway_reach_no_card_or_record() -> None:
     from telnyx_wireless_async.cli._records import card_to_json
-    from telnyx_wireless_async.testing import MockTransport, Request, Response, json_response
 
     codes = {"pin1": "4821", "pin2": "7305", "puk1": "93028461", "puk2": "61730942"}
 
