@@ -245,7 +245,7 @@ class AsyncSession:
         decoded body::
 
             async def keep(payload): return payload
-            body = await telnyx.request("GET", "/sim_card_groups", parse=keep)
+            body = await telnyx.request("GET", "/sim_card_data_usage_notifications", parse=keep)
 
         Args:
             method: The HTTP method.

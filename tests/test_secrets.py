@@ -37,6 +37,7 @@ from telnyx_wireless_async.testing import (
     EmulatorState,
     Fault,
     MockTransport,
+    Request,
     Response,
     json_response,
     registration_code,
@@ -538,3 +539,23 @@ async def test_a_failing_pin_puk_run_shows_no_code_even_with_debug(
     assert "withheld" in run.stderr
     assert run.stdout == ""
     assert_no_pin(run.stderr)
+
+
+async def test_pin_and_puk_codes_a_server_sends_anyway_reach_no_card_or_record() -> None:
+    from telnyx_wireless_async.cli._records import card_to_json
+
+    codes = {"pin1": "4821", "pin2": "7305", "puk1": "93028461", "puk2": "61730942"}
+
+    def handler(request: Request) -> Response:
+        card = {"id": "card-1", "iccid": "89310410106543789301", "pin_puk_codes": codes}
+        meta = {"page_number": 1, "page_size": 20, "total_pages": 1, "total_results": 1}
+        return json_response({"data": [card], "meta": meta})
+
+    async with AsyncSession(API_KEY, transport=MockTransport(handler)) as session:
+        page = await session.sim_cards.list()
+    (card,) = page.data
+    said = "\n".join([repr(page), repr(card), str(card), json.dumps(card_to_json(card))])
+    assert card.iccid == "89310410106543789301"
+    for value in ["pin_puk_codes", *codes.values()]:
+        assert value not in said
+    assert not hasattr(card, "pin_puk_codes")
