@@ -420,7 +420,20 @@ def main() -> None:
     sections.insert(2, targets_table(streams, building, import_s))
     print(sections[2], flush=True)
     if args.output:
-        args.output.write_text("\n".join(sections))
+        args.output.write_text("\n".join(sections) + kept_sections(args.output))
+
+
+KEPT = "<!-- Below: tables other benchmarks wrote; compare.py keeps them when it rewrites. -->"
+
+
+def kept_sections(output: Path) -> str:
+    """Return what follows the `KEPT` line of `output` (the line included), or nothing."""
+    try:
+        text = output.read_text()
+    except FileNotFoundError:
+        return ""
+    at = text.find(KEPT)
+    return "" if at < 0 else "\n" + text[at:]
 
 
 if __name__ == "__main__":
