@@ -43,6 +43,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import attrs
 
@@ -97,7 +98,8 @@ def check_started_action(
 ) -> SimCardAction:
     """Return the action a POST answered with, if it is the one asked for.
 
-    It must have an id, and its card and type, where given, must be those asked for.
+    It must have an id that is a UUID (every action id is one, and one that is not could
+    not be looked up), and its card and type, where given, must be those asked for.
 
     Raises:
         ModelError: It is not (the session raises `APIResponseValidationError`: the
@@ -105,6 +107,10 @@ def check_started_action(
     """
     if not isinstance(action.id, str) or not action.id.strip():
         raise ModelError("$.data.id: the action started has no id")
+    try:
+        UUID(action.id)
+    except ValueError:
+        raise ModelError(f"$.data.id: the action's id is not a UUID: {_short(action.id)}") from None
     if action.sim_card_id is not None and action.sim_card_id.lower() != sim_card_id:
         raise ModelError(
             f"$.data.sim_card_id: the action is for {_short(action.sim_card_id)},"

@@ -648,6 +648,8 @@ NOT_THE_ACTION_ASKED_FOR = {
     "a blank id": {"data": {"id": " ", "sim_card_id": CARD, "action_type": "disable"}},
     "another card": {"data": {"id": CARD, "sim_card_id": OTHER_CARD, "action_type": "disable"}},
     "another type": {"data": {"id": CARD, "sim_card_id": CARD, "action_type": "enable"}},
+    "an id not a UUID": {"data": {"id": "abc/../x", "sim_card_id": CARD}},
+    "a number for an id": {"data": {"id": 5, "sim_card_id": CARD, "action_type": "disable"}},
 }
 
 
