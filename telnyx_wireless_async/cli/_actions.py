@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import TextIO
 
 from telnyx_wireless_async import AsyncSession, SimCardAction
 from telnyx_wireless_async._serde import unstructure
-from telnyx_wireless_async.cli._errors import ExitCode, UsageError
+from telnyx_wireless_async.cli._errors import UsageError
 from telnyx_wireless_async.cli._session import open_session
 from telnyx_wireless_async.cli._writers import (
     Column,
-    destination,
     make_record_writer,
     paging,
+    run_listing,
     text,
     write_listing,
 )
@@ -90,10 +88,6 @@ async def _stream(session: AsyncSession, args: argparse.Namespace, stream: TextI
 def run(args: argparse.Namespace) -> int:
     """Stream the matching actions to the chosen destination; return the exit status."""
     session = open_session(args)
-    with destination(args.output) as stream:
-        fmt = args.format or ("table" if stream.isatty() else "jsonl")
-        count = asyncio.run(_stream(session, args, stream, fmt))
-        stream.flush()
-    if fmt == "table" and sys.stderr.isatty():
-        sys.stderr.write(f"{count:,} SIM card action{'s' if count != 1 else ''}\n")
-    return ExitCode.OK
+    return run_listing(
+        args, lambda stream, fmt: _stream(session, args, stream, fmt), noun="SIM card action"
+    )

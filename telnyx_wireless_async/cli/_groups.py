@@ -24,10 +24,10 @@ from telnyx_wireless_async.cli._session import open_session
 from telnyx_wireless_async.cli._terminal import printable
 from telnyx_wireless_async.cli._writers import (
     Column,
-    destination,
     make_record_writer,
     paging,
     record_format,
+    run_listing,
     text,
     write_fields,
     write_json,
@@ -143,11 +143,7 @@ async def _list(session: AsyncSession, args: argparse.Namespace, stream: TextIO,
 
 def _run_list(args: argparse.Namespace) -> int:
     session = open_session(args)
-    with destination(args.output) as stream:
-        fmt = args.format or ("table" if stream.isatty() else "jsonl")
-        asyncio.run(_list(session, args, stream, fmt))
-        stream.flush()
-    return ExitCode.OK
+    return run_listing(args, lambda stream, fmt: _list(session, args, stream, fmt), noun=None)
 
 
 # -- show, create, update -----------------------------------------------------------------------

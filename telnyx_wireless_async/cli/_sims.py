@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import TextIO
 
 from telnyx_wireless_async import AsyncSession, SortOrder
-from telnyx_wireless_async.cli._errors import ExitCode, UsageError
+from telnyx_wireless_async.cli._errors import UsageError
 from telnyx_wireless_async.cli._groups import resolve_group_id
 from telnyx_wireless_async.cli._output import make_writer
 from telnyx_wireless_async.cli._session import open_session
-from telnyx_wireless_async.cli._writers import destination, paging, write_listing
+from telnyx_wireless_async.cli._writers import paging, run_listing, write_listing
 from telnyx_wireless_async.resources.sim_cards import SimCardFilters
 
 __all__ = ["card_filters", "resolve_group_filter", "run"]
@@ -80,10 +78,6 @@ async def _stream(session: AsyncSession, args: argparse.Namespace, stream: TextI
 def run(args: argparse.Namespace) -> int:
     """Stream the matching cards to the chosen destination; return the exit status."""
     session = open_session(args)
-    with destination(args.output) as stream:
-        fmt = args.format or ("table" if stream.isatty() else "jsonl")
-        count = asyncio.run(_stream(session, args, stream, fmt))
-        stream.flush()
-    if fmt == "table" and sys.stderr.isatty():
-        sys.stderr.write(f"{count:,} SIM card{'s' if count != 1 else ''}\n")
-    return ExitCode.OK
+    return run_listing(
+        args, lambda stream, fmt: _stream(session, args, stream, fmt), noun="SIM card"
+    )

@@ -9,20 +9,21 @@ every record as it is given. One record is written as JSON, or as ``label: value
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import csv
 import enum
 import json
 import math
 import sys
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterator, Sequence
 from contextlib import aclosing
-from typing import Generic, Protocol, TextIO, TypeVar
+from typing import Any, Generic, Protocol, TextIO, TypeVar
 
 from attrs import frozen
 
 from telnyx_wireless_async._serde import unstructure
-from telnyx_wireless_async.cli._errors import UsageError
+from telnyx_wireless_async.cli._errors import ExitCode, UsageError
 from telnyx_wireless_async.cli._records import csv_row
 from telnyx_wireless_async.cli._terminal import printable
 
@@ -33,6 +34,7 @@ __all__ = [
     "make_record_writer",
     "paging",
     "record_format",
+    "run_listing",
     "text",
     "write_fields",
     "write_json",
@@ -184,6 +186,29 @@ async def write_listing(
     if writer is None:
         new_writer()
     return count
+
+
+def run_listing(
+    args: argparse.Namespace,
+    write: Callable[[TextIO, str], Coroutine[Any, Any, int]],
+    *,
+    noun: str | None,
+) -> int:
+    """Run a listing command: ``write(stream, fmt)`` to ``--output`` in ``--format``.
+
+    Without ``--format``: a table on a terminal, JSON Lines otherwise. With `noun`, a
+    table written to a terminal is followed by the count on standard error.
+
+    Returns:
+        The exit status.
+    """
+    with destination(args.output) as stream:
+        fmt = args.format or ("table" if stream.isatty() else "jsonl")
+        count = asyncio.run(write(stream, fmt))
+        stream.flush()
+    if noun is not None and fmt == "table" and sys.stderr.isatty():
+        sys.stderr.write(f"{count:,} {noun}{'s' if count != 1 else ''}\n")
+    return ExitCode.OK
 
 
 def record_format(fmt: str | None, stream: TextIO) -> str:
