@@ -517,24 +517,18 @@ class ActionWaiter:
                     action = await self._actions.get(action_id)
                 except (TypeError, ValueError) as error:
                     # An id from the API that `get` refuses to put in a path: nothing sent.
-                    card_id = self._pending.pop(action_id)
                     reason = f"its action id {action_id!r} cannot be looked up: {error}"
-                    self._ledger.record(
-                        "unknown",
-                        CardActionOutcome(sim_card_id=card_id, action_id=action_id, reason=reason),
-                    )
-                    self._progress.chunk_done(1)
-                    return
                 except NotFoundError as error:
-                    card_id = self._pending.pop(action_id)
                     reason = f"its action {action_id} could not be found: {error}"
-                    self._ledger.record(
-                        "unknown",
-                        CardActionOutcome(sim_card_id=card_id, action_id=action_id, reason=reason),
-                    )
-                    self._progress.chunk_done(1)
+                else:
+                    self._observe(action)
                     return
-                self._observe(action)
+                card_id = self._pending.pop(action_id)
+                self._ledger.record(
+                    "unknown",
+                    CardActionOutcome(sim_card_id=card_id, action_id=action_id, reason=reason),
+                )
+                self._progress.chunk_done(1)
 
         await asyncio.gather(*(get(action_id) for action_id in action_ids))
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import aclosing
 from typing import TextIO
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from telnyx_wireless_async import (
     ActionTimeoutError,
@@ -609,21 +609,6 @@ async def _drain_with(
         return await _drain(session, filters, args)
 
 
-def _not_permanent(entry: ActionLedgerEntry) -> ActionLedgerEntry:
-    return ActionLedgerEntry(
-        sim_card_id=entry.sim_card_id,
-        action=entry.action,
-        outcome=entry.outcome,
-        at=entry.at,
-        action_id=entry.action_id,
-        status=entry.status,
-        reason=entry.reason,
-        error=entry.error,
-        permanent=False,
-        sent=entry.sent,
-    )
-
-
 def _run(
     args: argparse.Namespace,
     selection: Selection,
@@ -652,7 +637,7 @@ def _run(
             # Refused as every card would be: not the card's fault, so tried again next run.
             recording.write(
                 [
-                    _not_permanent(entry)
+                    evolve(entry, permanent=False)
                     for entry in recording.entries.values()
                     if entry.outcome == "failed" and entry.action_id is None
                 ]
